@@ -1,0 +1,3 @@
+from odic.cli import main
+
+main()

@@ -1,0 +1,290 @@
+"""The ``odic`` command line: a thin Typer shell over :mod:`odic.api`.
+
+Conventions: results go to files (or stdout for ``-``); messages, progress and
+summaries go to stderr. A problem with one input is one line
+``odic: error: FILE: problem`` and the run goes on with the other inputs; the
+exit status is 2 if any input failed. Nothing half-written is ever left behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from odic import api
+from odic.codec import zoo
+from odic.codec.image import DEFAULT_MAX_PIXELS, load_image
+from odic.data.files import IMAGE_SUFFIXES, Input, expand
+from odic.errors import OdicError
+from odic.eval.metrics import bits_per_pixel
+from odic.fsutil import atomic_write_bytes
+
+app = typer.Typer(
+    help="odic — observer-dependent image compression: a learned image codec tuned for people (α=0), "
+    "machines (α=1), or both.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Tables go to stdout; when it is a pipe or file, do not squeeze them into 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+OUTPUT_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "ppm": "PPM"}
+
+
+def fail(message: str) -> None:
+    """One-line error and exit status 2 (bad usage or a failed input)."""
+    err.print(f"odic: error: {message}", markup=False)
+    raise typer.Exit(2)
+
+
+@dataclass
+class Outcome:
+    in_bytes: int = 0
+    out_bytes: int = 0
+    pixels: int = 0
+
+
+def _read(item: Input) -> bytes:
+    if item.path is None:
+        return sys.stdin.buffer.read()
+    try:
+        return item.path.read_bytes()
+    except FileNotFoundError:
+        raise OdicError("no such file") from None
+    except IsADirectoryError:
+        raise OdicError("is a directory") from None
+    except OSError as e:
+        raise OdicError(e.strerror or str(e)) from None
+
+
+def _target(item: Input, output: Optional[str], suffix: str, many: bool) -> Optional[Path]:
+    """Where one input's result goes; ``None`` means stdout."""
+    if output == "-" or (output is None and item.path is None):
+        if many:
+            fail("'-o -' (stdout) takes a single input")
+        return None
+    if output is None:
+        return item.path.with_suffix(suffix)  # type: ignore[union-attr]
+    out = Path(output)
+    if many or out.is_dir() or output.endswith(("/", "\\")):
+        return out / item.relative.with_suffix(suffix)
+    return out
+
+
+def _write(target: Optional[Path], data: bytes, force: bool) -> None:
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    if target.exists() and not force:
+        raise OdicError(f"{target} exists (use --force to overwrite)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(target, data)
+
+
+def _run(inputs: list[Input], work: Callable[[Input], Outcome], verb: str) -> None:
+    """Apply ``work`` to every input with a progress bar, errors per file, and a summary."""
+    if not inputs:
+        fail("no input files")
+    total, failed, start = Outcome(), 0, time.perf_counter()
+    show_bar = len(inputs) > 1 and err.is_terminal
+    columns = [TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}")]
+    with Progress(*columns, console=err, disable=not show_bar, transient=True) as bar:
+        task = bar.add_task(verb, total=len(inputs), name="")
+        for item in inputs:
+            bar.update(task, name=item.relative.name)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    outcome = work(item)
+                for w in caught:
+                    err.print(f"odic: warning: {item.label}: {w.message}", markup=False)
+                total.in_bytes += outcome.in_bytes
+                total.out_bytes += outcome.out_bytes
+                total.pixels += outcome.pixels
+            except (OdicError, OSError) as e:
+                failed += 1
+                err.print(f"odic: error: {item.label}: {e}", markup=False)
+            bar.advance(task)
+    done = len(inputs) - failed
+    if len(inputs) > 1:
+        seconds = time.perf_counter() - start
+        bpp = 8 * (total.out_bytes if verb == "encode" else total.in_bytes) / max(total.pixels, 1)
+        err.print(
+            f"{verb}d {done}/{len(inputs)} files: {total.in_bytes:,} → {total.out_bytes:,} bytes, "
+            f"mean {bpp:.3f} bpp, {seconds:.1f} s",
+            markup=False,
+        )
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def encode(
+    inputs: list[str] = typer.Argument(..., help="Image files, directories (recursive), glob patterns, or - for stdin."),
+    output: Optional[str] = typer.Option(
+        None, "-o", "--output", help="Output file, or directory for several inputs, or - for stdout. "
+        "Default: next to each input with the suffix .odic."
+    ),
+    alpha: Optional[float] = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
+                                          help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier features)."),
+    observer: Optional[str] = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index of the model (see 'odic models'); higher = more bits. Default: the middle one."),
+    drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
+    max_pixels: int = typer.Option(DEFAULT_MAX_PIXELS, "--max-pixels", min=1, help="Refuse images with more pixels than this."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+) -> None:
+    """Compress images to .odic files."""
+    try:
+        codec = api.load_codec(alpha, quality, observer=observer)
+    except (OdicError, ValueError) as e:
+        fail(str(e))
+    items = expand(inputs, IMAGE_SUFFIXES)
+    many = len(items) > 1
+
+    def work(item: Input) -> Outcome:
+        raw = _read(item)
+        image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
+        data = codec.encode_image(image).data
+        _write(_target(item, output, ".odic", many), data, force)
+        return Outcome(len(raw), len(data), image.height * image.width)
+
+    _run(items, work, "encode")
+
+
+@app.command()
+def decode(
+    inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for stdin."),
+    output: Optional[str] = typer.Option(
+        None, "-o", "--output", help="Output file, or directory for several inputs, or - for stdout. "
+        "Default: next to each input, with the suffix of --format."
+    ),
+    fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+) -> None:
+    """Decompress .odic files to images."""
+    pil_format = OUTPUT_FORMATS.get(fmt.lower())
+    if pil_format is None:
+        fail(f"unknown --format {fmt!r} (choose from {', '.join(sorted(OUTPUT_FORMATS))})")
+    items = expand(inputs, {".odic"})
+    many = len(items) > 1
+
+    def work(item: Input) -> Outcome:
+        data = _read(item)
+        picture = api.decode(data)
+        buffer = io.BytesIO()
+        picture.save(buffer, format=pil_format)
+        _write(_target(item, output, "." + fmt.lower(), many), buffer.getvalue(), force)
+        return Outcome(len(data), buffer.tell(), picture.width * picture.height)
+
+    _run(items, work, "decode")
+
+
+@app.command()
+def info(
+    file: str = typer.Argument(..., help="An .odic file, or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Show an .odic file's header (verifies its CRC; does not decode pixels)."""
+    item = expand([file], {".odic"})[0]
+    try:
+        data = _read(item)
+        header = api.info(data)
+    except OdicError as e:
+        fail(f"{item.label}: {e}")
+    header_bytes = len(data) - header.len_z - header.len_y
+    try:
+        card: Optional[zoo.ModelCard] = zoo.by_id(header.model_id)
+    except OdicError:
+        card = None
+    fields = {
+        "format_version": header.version,
+        "model_id": header.model_id.hex(),
+        "model_installed": card.file if card else None,
+        "alpha": header.alpha,
+        "quality": header.quality,
+        "width": header.width,
+        "height": header.height,
+        "mode": "L" if header.grayscale else "RGB",
+        "file_bytes": len(data),
+        "header_bytes": header_bytes,
+        "payload_bytes": header.len_z + header.len_y,
+        "z_bytes": header.len_z,
+        "y_bytes": header.len_y,
+        "bpp": round(bits_per_pixel(len(data), header.height, header.width), 4),
+        "symbols_crc32": f"{header.symbols_crc:08x}",
+    }
+    if as_json:
+        typer.echo(json.dumps(fields, indent=2))
+        return
+    table = Table(title=item.label, show_header=False)
+    for key, value in fields.items():
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+@app.command()
+def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """List the installed models (pick one with --alpha/--observer and --quality)."""
+    cards = zoo.available()
+    if as_json:
+        typer.echo(json.dumps([c.to_json() for c in cards], indent=2))
+        return
+    if not cards:
+        err.print("no odic weights are installed (looked in " + ", ".join(map(str, zoo.search_dirs())) + ")")
+        return
+    table = Table(title="odic models")
+    for column in ("id", "α", "quality", "λ", "arch", "N/M", "steps", "Kodak bpp", "PSNR", "MS-SSIM"):
+        table.add_column(column)
+    for c in cards:
+        k = c.kodak
+        table.add_row(
+            c.sha256[:8], f"{c.alpha:g}", str(c.quality), f"{c.lmbda:g}", c.architecture, f"{c.N}/{c.M}", str(c.steps),
+            *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
+        )
+    out.print(table)
+
+
+@app.command()
+def demo(
+    images: Optional[Path] = typer.Option(None, "--images", help="Folder of images to use instead of the bundled samples."),
+    output: Path = typer.Option(Path("odic-demo.png"), "-o", "--output", help="Where to write the side-by-side PNG."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index (default: the middle one)."),
+) -> None:
+    """Encode sample photos for human, balanced and machine observers; print a table and write a comparison PNG."""
+    from odic.demo import run_demo  # imported lazily: only the demo needs the plotting code
+
+    try:
+        rows = run_demo(images, output, quality)
+    except (OdicError, ValueError) as e:
+        fail(str(e))
+    table = Table(title="odic demo")
+    for column in ("image", "observer", "α", "bytes", "bpp", "PSNR dB", "MS-SSIM", "encode s", "decode s"):
+        table.add_column(column, justify="right")
+    for r in rows:
+        table.add_row(r.image, r.observer, f"{r.alpha:g}", f"{r.num_bytes:,}", f"{r.bpp:.3f}", f"{r.psnr:.2f}",
+                      f"{r.msssim:.4f}", f"{r.encode_s:.2f}", f"{r.decode_s:.2f}")
+    out.print(table)
+    err.print(f"wrote {output}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The codec: architectures, the ``.odic`` bitstream, and the encoder/decoder."""

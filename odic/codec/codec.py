@@ -1,0 +1,181 @@
+"""Encoder and decoder around a CompressAI hyperprior network.
+
+Compared with CompressAI's own ``compress`` / ``decompress`` this adds what a
+file format needs: padding to the network's stride with an exact crop on
+decode, a checksum of the coded latent symbols (so a decoder whose entropy
+tables differ reports it instead of returning garbage), and a decode path that
+rebuilds the probability tables deterministically — ``h_s`` runs in float64,
+which makes its result independent of thread count and kernel choice in
+practice, while the heavy transforms use the fast path of
+:mod:`odic.codec.precision`.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from compressai.models.base import CompressionModel
+from PIL import Image
+from torch import Tensor
+
+from odic.codec import bitstream
+from odic.codec.bitstream import Header
+from odic.codec.image import ImageSource, LoadedImage, load_image
+from odic.codec.models import Architecture
+from odic.codec.precision import fast_context, fast_enabled
+from odic.errors import BitstreamError, DecoderMismatchError, UnknownModelError
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One encoded image and the reconstruction the decoder will produce."""
+
+    data: bytes
+    reconstruction: np.ndarray  # H × W × 3 uint8
+
+    @property
+    def num_bytes(self) -> int:
+        return len(self.data)
+
+
+def _symbols_crc(y_symbols: Tensor, z_hat: Tensor) -> int:
+    crc = zlib.crc32(z_hat.float().contiguous().numpy().tobytes())
+    return zlib.crc32(y_symbols.to(torch.int32).contiguous().numpy().tobytes(), crc)
+
+
+def _guarded(string: bytes) -> bytes:
+    """Zero padding behind an entropy-coded string before it reaches the rANS decoder.
+
+    CompressAI's decoder reads without bounds checks: a string that is valid
+    under its CRC but not a real rANS stream (a crafted file) makes it read
+    past the end — by a few words normally, and in its bypass mode by up to a
+    few times the string's length. Zeros there keep those reads inside memory
+    we own and terminate bypass runs; the symbol checksum then rejects the
+    result. See docs/bitstream.md, "Robustness".
+    """
+    return string + bytes(4 * len(string) + 4096)
+
+
+def to_uint8(x: Tensor) -> np.ndarray:
+    """(3, H, W) float in [0, 1] → H × W × 3 uint8, rounding to nearest."""
+    return x.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
+
+
+class Codec:
+    """A loaded model that encodes images to ``.odic`` bytes and back.
+
+    ``model_id`` (4 bytes of the weights' sha256), ``alpha`` and ``quality``
+    are written into every header so that :func:`odic.decode` can find the
+    model again.
+    """
+
+    def __init__(self, model: CompressionModel, arch: Architecture, model_id: bytes, alpha: float, quality: int):
+        self.model = model.eval().to(memory_format=torch.channels_last)
+        self.arch = arch
+        self.model_id = model_id
+        self.alpha = alpha
+        self.quality = quality
+        # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
+        self._h_s64 = copy.deepcopy(model.h_s).double().eval()  # type: ignore[arg-type]
+        self.fast = fast_enabled()
+
+    # ------------------------------------------------------------------ tensors
+    def _pad(self, x: Tensor) -> Tensor:
+        s = self.arch.stride
+        h, w = x.shape[-2:]
+        return F.pad(x, (0, (-w) % s, 0, (-h) % s), mode="replicate")
+
+    def _latent_shapes(self, height: int, width: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        s, ys = self.arch.stride, self.arch.y_stride
+        hp, wp = -(-height // s) * s, -(-width // s) * s
+        return (hp // s, wp // s), (hp // ys, wp // ys)
+
+    def _gaussian_params(self, z_hat: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+        scales, means = self.arch.split_params(self._h_s64(z_hat.double()))
+        return scales.float(), None if means is None else means.float()
+
+    def _synthesis(self, y_hat: Tensor) -> Tensor:
+        with fast_context(enabled=self.fast):
+            return self.model.g_s(y_hat.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+
+    @torch.inference_mode()
+    def encode_batch(self, x: Tensor, grayscale: bool = False) -> list[Encoded]:
+        """Encode a batch ``(B, 3, H, W)`` of RGB images in [0, 1]; one file each."""
+        if x.ndim != 4 or x.shape[1] != 3:
+            raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
+        height, width = x.shape[-2:]
+        padded = self._pad(x.float()).contiguous(memory_format=torch.channels_last)
+        with fast_context(enabled=self.fast):
+            y = self.model.g_a(padded)  # type: ignore[operator]
+            z = self.model.h_a(self.arch.hyper_input(y))  # type: ignore[operator]
+        y, z = y.float().contiguous(), z.float().contiguous()
+        eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
+        z_strings = eb.compress(z)
+        z_hat = eb.decompress(z_strings, z.shape[-2:])
+        scales, means = self._gaussian_params(z_hat)
+        indexes = gc.build_indexes(scales)
+        y_strings = gc.compress(y, indexes, means=means)
+        symbols = gc.quantize(y, "symbols", means)
+        y_hat = gc.dequantize(symbols, means)
+        x_hat = self._synthesis(y_hat)[..., :height, :width]
+        out = []
+        for i in range(x.shape[0]):
+            header = Header(
+                model_id=self.model_id,
+                alpha=self.alpha,
+                quality=self.quality,
+                height=int(height),
+                width=int(width),
+                grayscale=grayscale,
+                len_z=len(z_strings[i]),
+                len_y=len(y_strings[i]),
+                symbols_crc=_symbols_crc(symbols[i], z_hat[i]),
+            )
+            data = bitstream.serialize(header, z_strings[i], y_strings[i])
+            out.append(Encoded(data, to_uint8(x_hat[i])))
+        return out
+
+    @torch.inference_mode()
+    def decode_tensor(self, data: bytes) -> tuple[Tensor, Header]:
+        """Decode one file to a (3, H, W) float tensor in [0, 1] and its header."""
+        parsed = bitstream.parse(data)
+        h = parsed.header
+        if h.model_id != self.model_id:
+            raise UnknownModelError(f"file was written by model {h.model_id.hex()}, not {self.model_id.hex()}")
+        z_shape, y_shape = self._latent_shapes(h.height, h.width)
+        eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
+        z_hat = eb.decompress([_guarded(parsed.z_string)], z_shape)
+        scales, means = self._gaussian_params(z_hat)
+        if tuple(scales.shape[-2:]) != y_shape:
+            raise BitstreamError("latent shape does not match the image size")
+        indexes = gc.build_indexes(scales)
+        symbols = gc.decompress([_guarded(parsed.y_string)], indexes)
+        if _symbols_crc(symbols[0], z_hat[0]) != h.symbols_crc:
+            raise DecoderMismatchError(
+                "decoder mismatch: the latent symbols decoded here differ from the encoder's "
+                "(entropy tables disagree between machines or odic versions)"
+            )
+        y_hat = gc.dequantize(symbols, means)
+        x_hat = self._synthesis(y_hat)[0, :, : h.height, : h.width]
+        return x_hat.clamp(0, 1), h
+
+    # ------------------------------------------------------------------ images
+    def encode_image(self, image: LoadedImage) -> Encoded:
+        x = torch.tensor(image.rgb).permute(2, 0, 1)[None].float().div(255)
+        return self.encode_batch(x, grayscale=image.grayscale)[0]
+
+    def encode(self, image: ImageSource, **load_options: object) -> bytes:
+        """Encode a PIL image, numpy array (H×W or H×W×3 uint8) or image file/bytes."""
+        return self.encode_image(load_image(image, **load_options)).data  # type: ignore[arg-type]
+
+    def decode(self, data: bytes) -> Image.Image:
+        """Decode to a PIL image: mode ``L`` for grayscale sources, else ``RGB``."""
+        x_hat, header = self.decode_tensor(data)
+        picture = Image.fromarray(to_uint8(x_hat), "RGB")
+        return picture.convert("L") if header.grayscale else picture

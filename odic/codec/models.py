@@ -1,0 +1,108 @@
+"""Architecture registry: how to build each network and how to read its hyperprior.
+
+The networks themselves are CompressAI's (layers, entropy models, rANS coder);
+this module only names them, so that a weights manifest can say
+``"architecture": "mean-scale-hyperprior"`` and :func:`create_model` rebuilds it
+— the ``@register_model`` / ``create_model`` pattern of timm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ContextManager, Optional
+
+import torch
+from compressai.models import MeanScaleHyperprior, ScaleHyperprior
+from compressai.models.base import CompressionModel
+from torch import Tensor
+
+#: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
+SplitParams = Callable[[Tensor], tuple[Tensor, Optional[Tensor]]]
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One registered network family."""
+
+    name: str
+    build: Callable[[int, int], CompressionModel]
+    split_params: SplitParams
+    #: What ``h_a`` sees: ``|y|`` for the scale-only prior, ``y`` when means are coded.
+    hyper_input: Callable[[Tensor], Tensor]
+    #: Total down-sampling of ``g_a`` followed by ``h_a``: inputs are padded to it.
+    stride: int = 64
+    #: Down-sampling of ``g_a`` alone: the latent ``y`` is ``H / y_stride`` high.
+    y_stride: int = 16
+
+
+_ARCHITECTURES: dict[str, Architecture] = {}
+
+
+def register_model(name: str, split_params: SplitParams, hyper_input: Callable[[Tensor], Tensor]) -> Callable:
+    """Decorator registering ``build(N, M)`` under ``name``."""
+
+    def wrap(build: Callable[[int, int], CompressionModel]) -> Callable[[int, int], CompressionModel]:
+        if name in _ARCHITECTURES:
+            raise ValueError(f"architecture {name!r} registered twice")
+        _ARCHITECTURES[name] = Architecture(name, build, split_params, hyper_input)
+        return build
+
+    return wrap
+
+
+def _scale_only(params: Tensor) -> tuple[Tensor, None]:
+    return params, None
+
+
+def _mean_scale(params: Tensor) -> tuple[Tensor, Tensor]:
+    scales, means = params.chunk(2, 1)
+    return scales, means
+
+
+@register_model("scale-hyperprior", split_params=_scale_only, hyper_input=torch.abs)
+def scale_hyperprior(N: int, M: int) -> CompressionModel:
+    """Ballé et al. 2018: zero-mean Gaussian conditioned on a hyperprior."""
+    return ScaleHyperprior(N, M)
+
+
+@register_model("mean-scale-hyperprior", split_params=_mean_scale, hyper_input=lambda y: y)
+def mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
+    """Minnen et al. 2018 without context model: mean and scale from the hyperprior."""
+    return MeanScaleHyperprior(N, M)
+
+
+def get_architecture(name: str) -> Architecture:
+    try:
+        return _ARCHITECTURES[name]
+    except KeyError:
+        known = ", ".join(sorted(_ARCHITECTURES))
+        raise ValueError(f"unknown architecture {name!r} (known: {known})") from None
+
+
+def list_architectures() -> list[str]:
+    return sorted(_ARCHITECTURES)
+
+
+def create_model(name: str, N: int, M: int) -> CompressionModel:
+    """Build an untrained network of a registered architecture."""
+    return get_architecture(name).build(N, M)
+
+
+def forward_likelihoods(
+    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager
+) -> tuple[Tensor, dict[str, Tensor]]:
+    """Training-time forward pass (noise quantisation) with mixed precision.
+
+    Same result as CompressAI's ``model(x)`` up to precision, but only the
+    transforms run under ``fast``; entropy models and ``h_s`` stay fp32.
+    """
+    with fast:
+        y = model.g_a(x)  # type: ignore[operator]
+        z = model.h_a(arch.hyper_input(y))  # type: ignore[operator]
+    y, z = y.float(), z.float()
+    z_hat, z_likelihoods = model.entropy_bottleneck(z)  # type: ignore[operator]
+    scales, means = arch.split_params(model.h_s(z_hat))  # type: ignore[operator]
+    y_hat, y_likelihoods = model.gaussian_conditional(y, scales, means=means)  # type: ignore[operator]
+    with fast:
+        x_hat = model.g_s(y_hat)  # type: ignore[operator]
+    return x_hat.float(), {"y": y_likelihoods, "z": z_likelihoods}

@@ -1,0 +1,206 @@
+"""The shipped-weights registry: ``weights/manifest.json`` and loading by id or (α, quality).
+
+Pretrained configurations are data, as in timm: each manifest entry names the
+architecture, N, M, the training target (α, λ), the measured Kodak figures and
+the sha256 of its file. A model's id in ``.odic`` headers is the first 4 bytes
+of that sha256, so a decoder finds the exact weights a file was made with.
+
+Weights are searched in the directories of ``$ODIC_WEIGHTS`` (``os.pathsep``
+separated) when set, else in the repository's ``weights/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import torch
+from compressai.models.base import CompressionModel
+
+from odic.codec.codec import Codec
+from odic.codec.models import create_model, get_architecture
+from odic.fsutil import atomic_write_bytes
+from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
+
+MANIFEST = "manifest.json"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "weights"
+
+#: Observer presets of the CLI and API: α for each named observer.
+OBSERVER_ALPHA = {"human": 0.0, "balanced": 0.5, "machine": 1.0}
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """One manifest entry; ``path`` is where the file was found."""
+
+    file: str
+    sha256: str
+    architecture: str
+    N: int
+    M: int
+    alpha: float
+    quality: int
+    lmbda: float
+    training_data: str = ""
+    steps: int = 0
+    wall_s: float = 0.0
+    kodak: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: Optional[Path] = field(default=None, compare=False)
+
+    @property
+    def model_id(self) -> bytes:
+        return bytes.fromhex(self.sha256[:8])
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d.pop("path")
+        return d
+
+
+def search_dirs() -> list[Path]:
+    env = os.environ.get("ODIC_WEIGHTS")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [DEFAULT_DIR]
+
+
+def _read_manifest(directory: Path) -> list[dict[str, Any]]:
+    path = directory / MANIFEST
+    if not path.exists():
+        return []
+    return json.loads(path.read_text())["models"]
+
+
+def available() -> list[ModelCard]:
+    """All models in the search directories, sorted by (α, quality)."""
+    names = {f.name for f in dataclasses.fields(ModelCard)} - {"path"}
+    cards = [
+        ModelCard(**{k: v for k, v in entry.items() if k in names}, path=directory / entry["file"])
+        for directory in search_dirs()
+        for entry in _read_manifest(directory)
+    ]
+    return sorted(cards, key=lambda c: (c.alpha, c.quality))
+
+
+def find(alpha: float = 0.0, quality: Optional[int] = None) -> ModelCard:
+    """The model for an observer weight α and a quality index.
+
+    Without ``quality`` the middle quality for that α is used. α must match a
+    shipped model (to 0.01): a silently substituted α would mislead.
+    """
+    cards = available()
+    if not cards:
+        raise NoWeightsError(
+            "no odic weights are installed (looked in " + ", ".join(map(str, search_dirs())) + "; set ODIC_WEIGHTS)"
+        )
+    same_alpha = [c for c in cards if abs(c.alpha - alpha) < 0.005]
+    if not same_alpha:
+        have = ", ".join(sorted({f"{c.alpha:g}" for c in cards}))
+        raise UnknownModelError(f"no model for alpha={alpha:g} (available: {have})")
+    if quality is None:
+        return same_alpha[len(same_alpha) // 2]
+    for card in same_alpha:
+        if card.quality == quality:
+            return card
+    have = ", ".join(str(c.quality) for c in same_alpha)
+    raise UnknownModelError(f"no model for alpha={alpha:g} quality={quality} (available: {have})")
+
+
+def by_id(model_id: bytes) -> ModelCard:
+    for card in available():
+        if card.model_id == model_id:
+            return card
+    raise UnknownModelError(f"unknown model id {model_id.hex()}: the weights this file needs are not installed")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_CACHE: dict[tuple[Path, str], Codec] = {}
+
+
+def load(card: ModelCard) -> Codec:
+    """A ready codec for ``card`` (cached: decoding many files loads weights once)."""
+    assert card.path is not None
+    key = (card.path, card.sha256)
+    if key not in _CACHE:
+        _CACHE[key] = _load(card)
+    return _CACHE[key]
+
+
+def _load(card: ModelCard) -> Codec:
+    assert card.path is not None
+    if not card.path.exists():
+        raise UnknownModelError(f"weights file {card.path} listed in the manifest is missing")
+    if sha256_file(card.path) != card.sha256:
+        raise WeightsIntegrityError(f"{card.path} does not match its manifest sha256")
+    state = torch.load(card.path, map_location="cpu", weights_only=True)
+    model = create_model(card.architecture, card.N, card.M)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality)
+
+
+def export(
+    model: CompressionModel,
+    directory: Path,
+    *,
+    name: str,
+    architecture: str,
+    N: int,
+    M: int,
+    alpha: float,
+    quality: int,
+    lmbda: float,
+    half: bool = False,
+    **meta: Any,
+) -> ModelCard:
+    """Write ``model``'s weights into ``directory`` and add/replace its manifest entry.
+
+    Updates the entropy models' CDF tables first, so the file is ready to code.
+    ``half`` stores floating tensors as fp16 (the caller checks that decoded
+    output is unchanged). Entries with the same (α, quality) are replaced.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    model.update(force=True)
+    state = {
+        k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
+        for k, v in model.state_dict().items()
+    }
+    path = directory / f"{name}.pt"
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+    names = {f.name for f in dataclasses.fields(ModelCard)}
+    card = ModelCard(
+        file=path.name,
+        sha256=sha256_file(path),
+        architecture=architecture,
+        N=N,
+        M=M,
+        alpha=alpha,
+        quality=quality,
+        lmbda=lmbda,
+        **{k: v for k, v in meta.items() if k in names},
+        extra={k: v for k, v in meta.items() if k not in names},
+        path=path,
+    )
+    entries = [
+        e for e in _read_manifest(directory) if (e["alpha"], e["quality"]) != (alpha, quality) and e["file"] != path.name
+    ]
+    entries.append(card.to_json())
+    entries.sort(key=lambda e: (e["alpha"], e["quality"]))
+    manifest = {"format": 1, "models": entries}
+    atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+    return card

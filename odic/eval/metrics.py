@@ -1,0 +1,44 @@
+"""Image-quality metrics shared by training, the demo and the sweeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from pytorch_msssim import ms_ssim
+from torch import Tensor
+
+_MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def msssim(x: Tensor, y: Tensor) -> Tensor:
+    """MS-SSIM of (N, 3, H, W) tensors in [0, 1], for any side ≥ 11 px.
+
+    Five scales need a side > 160 px; smaller images drop the coarsest scales
+    (renormalising the remaining weights) instead of failing, which keeps
+    128-px training crops and small test images legal. Below 11 px, where not
+    even one 11×11 window fits, plain SSIM is meaningless and NaN is returned.
+    """
+    side = min(x.shape[-2:])
+    if side < 11:
+        return torch.tensor(float("nan"))
+    scales = 5
+    while scales > 1 and side <= 10 * 2 ** (scales - 1):
+        scales -= 1
+    w = torch.tensor(_MSSSIM_WEIGHTS[:scales])
+    return ms_ssim(x.float(), y.float(), data_range=1.0, weights=(w / w.sum()).tolist(), size_average=True)
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB of two uint8 images (inf when identical)."""
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse))
+
+
+def msssim_uint8(a: np.ndarray, b: np.ndarray) -> float:
+    """MS-SSIM of two H × W × 3 uint8 images."""
+    ta, tb = (torch.from_numpy(np.ascontiguousarray(v)).permute(2, 0, 1)[None].float() / 255 for v in (a, b))
+    return float(msssim(ta, tb))
+
+
+def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
+    return 8.0 * num_bytes / (height * width)

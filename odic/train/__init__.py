@@ -1,0 +1,1 @@
+"""Training odic models: loss, data, and a resumable training loop."""

@@ -1,0 +1,197 @@
+"""A resumable training loop for one (architecture, λ, α) model.
+
+Everything a run needs is in :class:`TrainConfig`, saved inside each checkpoint;
+running the same command again continues from ``<out>/last.ckpt`` exactly
+(same batches, same noise, same optimiser state), so a killed run loses at most
+``checkpoint_every`` steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+import torch
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from odic.codec.models import create_model, forward_likelihoods, get_architecture
+from odic.codec.precision import fast_context
+from odic.observers import create_observer
+from odic.train.data import CropSampler
+from odic.train.loss import ObserverLoss
+
+CHECKPOINT = "last.ckpt"
+
+
+@dataclass
+class TrainConfig:
+    out: str
+    data: list[str]
+    lmbda: float
+    alpha: float = 0.0
+    architecture: str = "mean-scale-hyperprior"
+    N: int = 128
+    M: int = 192
+    steps: int = 10_000
+    crop: int = 256
+    batch: int = 8
+    lr: float = 1e-4
+    warmup: int = 200
+    min_lr_ratio: float = 0.1
+    observer: str = "lite0"
+    feature_scale: float = 1.0
+    seed: int = 0
+    device: str = "cpu"
+    threads: int = 0
+    init_from: Optional[str] = None
+    checkpoint_every: int = 100
+    validate_every: int = 500
+    log_every: int = 25
+    val_images: int = 8
+    extra: dict = field(default_factory=dict)
+
+
+def lr_at(cfg: TrainConfig, step: int) -> float:
+    """Linear warm-up, then cosine decay to ``min_lr_ratio · lr``."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    t = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def _atomic_save(obj: object, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig):
+        self.cfg = cfg
+        self.out = Path(cfg.out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        self.device = torch.device(cfg.device)
+        self.arch = get_architecture(cfg.architecture)
+        self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)
+        self.model = self.model.to(memory_format=torch.channels_last)
+        main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
+        aux = [p for n, p in self.model.named_parameters() if n.endswith(".quantiles")]
+        self.opt = torch.optim.Adam(main, lr=cfg.lr)
+        self.aux_opt = torch.optim.Adam(aux, lr=1e-3)
+        observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
+        if observer is not None:
+            observer = observer.to(memory_format=torch.channels_last)
+        self.loss = ObserverLoss(cfg.lmbda, cfg.alpha, observer, cfg.feature_scale)
+        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
+        self.step = 0
+        self.wall = 0.0
+        ckpt = self.out / CHECKPOINT
+        if ckpt.exists():
+            self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
+        elif cfg.init_from:
+            state = torch.load(cfg.init_from, map_location=self.device, weights_only=False)
+            self.model.load_state_dict(state.get("model", state))
+
+    def _restore(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.opt.load_state_dict(state["opt"])
+        self.aux_opt.load_state_dict(state["aux_opt"])
+        self.step, self.wall = state["step"], state["wall"]
+
+    def save(self) -> None:
+        _atomic_save(
+            {
+                "model": self.model.state_dict(),
+                "opt": self.opt.state_dict(),
+                "aux_opt": self.aux_opt.state_dict(),
+                "step": self.step,
+                "wall": self.wall,
+                "config": dataclasses.asdict(self.cfg),
+            },
+            self.out / CHECKPOINT,
+        )
+
+    def log(self, record: dict) -> None:
+        with open(self.out / "log.jsonl", "a") as f:
+            f.write(json.dumps(record) + "\n")
+
+    def train_step(self) -> dict[str, float]:
+        cfg = self.cfg
+        torch.manual_seed(cfg.seed * 1_000_003 + self.step)  # quantisation noise, reproducible on resume
+        x = self.sampler.batch_at(self.step).to(self.device).contiguous(memory_format=torch.channels_last)
+        for group in self.opt.param_groups:
+            group["lr"] = lr_at(cfg, self.step)
+        self.model.train()
+        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device))
+        terms = self.loss(x, x_hat, likelihoods)
+        self.opt.zero_grad(set_to_none=True)
+        terms.loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        aux_loss = self.model.aux_loss()
+        self.aux_opt.zero_grad(set_to_none=True)
+        aux_loss.backward()
+        self.aux_opt.step()
+        return {
+            "loss": terms.loss.item(),
+            "bpp": terms.bpp.item(),
+            "msssim": terms.msssim.item(),
+            "feat": terms.feat.item(),
+            "aux": aux_loss.item(),
+        }
+
+    @torch.no_grad()
+    def validate(self) -> dict[str, float]:
+        """Noise-free forward pass on fixed crops of the training set itself.
+
+        Kodak and imagenet-1000 are evaluation sets and must not steer training,
+        so the check uses fixed training crops (step −1 of the sampler).
+        """
+        self.model.eval()
+        x = CropSampler.batch_at(self.sampler, -1 - self.cfg.seed)[: self.cfg.val_images].to(self.device)
+        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device))
+        x_hat = x_hat.clamp(0, 1)
+        terms = self.loss(x, x_hat, likelihoods)
+        mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
+        out = {
+            "val_bpp": terms.bpp.item(),
+            "val_psnr": (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item(),
+            "val_msssim": terms.msssim.item(),
+        }
+        if self.loss.observer is not None:
+            agree = self.loss.observer(x_hat).argmax(1) == self.loss.observer(x).argmax(1)
+            out["val_top1_agreement"] = agree.float().mean().item()
+        return out
+
+    def run(self, progress: bool = True) -> None:
+        cfg = self.cfg
+        columns = [TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                   TimeElapsedColumn(), TimeRemainingColumn()]
+        with Progress(*columns, disable=not progress) as bar:
+            task = bar.add_task("train", total=cfg.steps, completed=self.step, info="")
+            while self.step < cfg.steps:
+                start = time.perf_counter()
+                stats = self.train_step()
+                self.step += 1
+                self.wall += time.perf_counter() - start
+                bar.update(task, completed=self.step, info=f"bpp {stats['bpp']:.3f} ms-ssim {stats['msssim']:.4f}")
+                if self.step % cfg.log_every == 0:
+                    self.log({"step": self.step, "wall": round(self.wall, 1), "lr": lr_at(cfg, self.step), **stats})
+                if self.step % cfg.validate_every == 0 or self.step == cfg.steps:
+                    self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
+                if self.step % cfg.checkpoint_every == 0 or self.step == cfg.steps:
+                    self.save()
+
+
+def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
+    trainer = Trainer(cfg)
+    trainer.run(progress)
+    return trainer

@@ -1,0 +1,57 @@
+"""The observer-dependent rate–distortion loss.
+
+``loss = bpp + λ · [(1 − α)(1 − MS-SSIM) + α · feature_scale · D_feat]``
+
+``feature_scale`` calibrates D_feat (a relative feature error, see
+:func:`odic.observers.timm_observers.feature_distance`) to the magnitude of
+``1 − MS-SSIM`` at the same operating point, so one λ gives roughly one rate
+for every α and α = 0.5 weighs both observers about equally.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+import torch
+from torch import Tensor, nn
+
+from odic.eval.metrics import msssim
+from odic.observers.timm_observers import FeatureObserver, feature_distance
+
+
+def likelihood_bpp(likelihoods: dict[str, Tensor], num_pixels: int) -> Tensor:
+    return sum(torch.log(l.float()).sum() for l in likelihoods.values()) / (-math.log(2) * num_pixels)
+
+
+@dataclass
+class LossTerms:
+    loss: Tensor
+    bpp: Tensor
+    msssim: Tensor
+    feat: Tensor
+
+
+class ObserverLoss(nn.Module):
+    def __init__(self, lmbda: float, alpha: float, observer: Optional[FeatureObserver], feature_scale: float):
+        super().__init__()
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError("alpha must be in [0, 1]")
+        if alpha > 0 and observer is None:
+            raise ValueError("alpha > 0 needs an observer")
+        self.lmbda, self.alpha, self.observer, self.feature_scale = lmbda, alpha, observer, feature_scale
+
+    def forward(self, x: Tensor, x_hat: Tensor, likelihoods: dict[str, Tensor]) -> LossTerms:
+        n, _, h, w = x.shape
+        bpp = likelihood_bpp(likelihoods, n * h * w)
+        x_hat = x_hat.float().clamp(0, 1)
+        ssim = msssim(x_hat, x)
+        if self.observer is not None and self.alpha > 0:
+            with torch.no_grad():
+                ref = self.observer.features(x)
+            feat = feature_distance(self.observer.features(x_hat), ref) * self.feature_scale
+        else:
+            feat = torch.zeros((), device=x.device)
+        distortion = (1 - self.alpha) * (1 - ssim) + self.alpha * feat
+        return LossTerms(bpp + self.lmbda * distortion, bpp, ssim, feat)

@@ -1,0 +1,76 @@
+"""Encoder/decoder round trips through the public API."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import odic
+from odic.codec import bitstream, zoo
+from odic.codec.image import load_image
+from odic.errors import DecoderMismatchError, UnknownModelError
+from tests.conftest import random_image
+
+
+@pytest.mark.parametrize("size", [(1, 1), (65, 33), (513, 769), (64, 64), (2, 300)])
+@pytest.mark.parametrize("alpha,quality", [(0.0, 1), (0.0, 2), (1.0, None)])
+def test_round_trip_any_size(size: tuple[int, int], alpha: float, quality: int | None) -> None:
+    image = random_image(*size)
+    codec = odic.load_codec(alpha, quality)
+    encoded = codec.encode_image(load_image(image))
+    decoded = odic.decode(encoded.data)
+    assert decoded.mode == "RGB" and decoded.size == (size[1], size[0])
+    np.testing.assert_array_equal(np.asarray(decoded), encoded.reconstruction)
+    parsed = bitstream.parse(encoded.data)
+    assert len(encoded.data) == parsed.header_size + parsed.header.len_z + parsed.header.len_y
+    assert (parsed.header.height, parsed.header.width) == size
+    assert parsed.header.alpha == alpha
+
+
+def test_grayscale_round_trip() -> None:
+    gray = random_image(40, 70, channels=1)
+    data = odic.encode(Image.fromarray(gray, "L"))
+    decoded = odic.decode(data)
+    assert decoded.mode == "L" and decoded.size == (70, 40)
+    assert bitstream.parse(data).header.grayscale
+
+
+def test_batch_encode_matches_single_files() -> None:
+    codec = odic.load_codec(0.0, 1)
+    x = torch.from_numpy(np.stack([random_image(48, 80, seed=s) for s in range(3)])).permute(0, 3, 1, 2).float() / 255
+    batch = codec.encode_batch(x)
+    assert len(batch) == 3
+    for item in batch:
+        np.testing.assert_array_equal(np.asarray(codec.decode(item.data)), item.reconstruction)
+
+
+def test_observer_presets_select_alpha() -> None:
+    assert odic.load_codec(observer="machine").alpha == 1.0
+    assert odic.load_codec(observer="balanced").alpha == 0.5
+    with pytest.raises(UnknownModelError, match="available"):
+        odic.load_codec(alpha=0.25)
+    with pytest.raises(UnknownModelError):
+        odic.load_codec(alpha=0.0, quality=9)
+
+
+def test_wrong_model_for_a_file_is_refused() -> None:
+    data = odic.encode(random_image(16, 16), alpha=0.0, quality=1)
+    other = odic.load_codec(alpha=1.0)
+    with pytest.raises(UnknownModelError):
+        other.decode(data)
+
+
+def test_decoder_mismatch_is_reported_not_hidden() -> None:
+    """A decoder with different entropy tables must say so instead of returning garbage."""
+    data = odic.encode(random_image(64, 64), alpha=0.0, quality=1)
+    card = zoo.find(0.0, 1)
+    reference = zoo.load(card)
+    state = {k: v.clone() for k, v in reference.model.state_dict().items()}
+    tampered = zoo._load(card)  # a fresh, uncached copy
+    with torch.no_grad():
+        tampered._h_s64[-1].bias.add_(3.0)  # the decoder's scale/mean predictions now differ
+    with pytest.raises(DecoderMismatchError):
+        tampered.decode(data)
+    assert all(torch.equal(v, reference.model.state_dict()[k]) for k, v in state.items())

@@ -1,0 +1,79 @@
+"""Input policy: which images are accepted, converted, or refused (in-process)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from odic.codec.image import ImageConversionWarning, load_image
+from odic.errors import ImageInputError, ImageTooLargeError
+from tests.conftest import random_image
+
+
+def _png(im: Image.Image, fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    im.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_rgb_passes_through() -> None:
+    a = random_image(20, 30)
+    loaded = load_image(_png(Image.fromarray(a)))
+    assert not loaded.grayscale
+    np.testing.assert_array_equal(loaded.rgb, a)
+
+
+def test_grayscale_is_flagged() -> None:
+    loaded = load_image(_png(Image.fromarray(random_image(20, 30, channels=1), "L")))
+    assert loaded.grayscale and loaded.rgb.shape == (20, 30, 3)
+
+
+def test_rgba_refused_unless_alpha_dropped() -> None:
+    data = _png(Image.fromarray(random_image(8, 8, channels=4), "RGBA"))
+    with pytest.raises(ImageInputError, match="alpha"):
+        load_image(data)
+    assert load_image(data, drop_alpha=True).rgb.shape == (8, 8, 3)
+
+
+def test_sixteen_bit_is_scaled_with_a_warning() -> None:
+    wide = (np.arange(64, dtype=np.uint16).reshape(8, 8) * 1000).astype(np.uint16)
+    im = Image.fromarray(wide)
+    with pytest.warns(ImageConversionWarning):
+        loaded = load_image(_png(im))
+    expected = np.rint(wide / 65535 * 255).astype(np.uint8)
+    np.testing.assert_array_equal(loaded.rgb[..., 0], expected)
+
+
+def test_cmyk_and_palette_are_converted() -> None:
+    rgb = Image.fromarray(random_image(16, 16))
+    cmyk = load_image(_png(rgb.convert("CMYK"), "JPEG"))
+    assert cmyk.rgb.shape == (16, 16, 3)
+    palette = load_image(_png(rgb.convert("P")))
+    assert palette.rgb.shape == (16, 16, 3) and not palette.grayscale
+
+
+def test_not_an_image() -> None:
+    with pytest.raises(ImageInputError, match="not an image"):
+        load_image(b"hello, world")
+
+
+def test_truncated_png() -> None:
+    data = _png(Image.fromarray(random_image(64, 64)))
+    with pytest.raises(ImageInputError, match="truncated"):
+        load_image(data[: len(data) // 2])
+
+
+def test_pixel_limit_is_checked_before_decoding() -> None:
+    data = _png(Image.new("RGB", (100, 100)))
+    with pytest.raises(ImageTooLargeError):
+        load_image(data, max_pixels=9_999)
+    assert load_image(data, max_pixels=10_000).rgb.shape == (100, 100, 3)
+
+
+def test_arrays() -> None:
+    assert load_image(random_image(5, 7, channels=1)).grayscale
+    with pytest.raises(ImageInputError):
+        load_image(np.zeros((4, 4, 3), dtype=np.float32))
