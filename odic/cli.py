@@ -282,6 +282,58 @@ def demo(
     err.print(f"wrote {output}")
 
 
+@app.command()
+def train(
+    out: Path = typer.Option(..., "--out", help="Run directory: checkpoint (last.ckpt) and log.jsonl. Re-running resumes."),
+    data: list[Path] = typer.Option(..., "--data", help="Training image folder(s). Never Kodak or imagenet-1000."),
+    lmbda: float = typer.Option(..., "--lambda", help="Rate–distortion trade-off λ: larger = more bits, better quality."),
+    alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="Observer weight: 0 = MS-SSIM, 1 = classifier features."),
+    architecture: str = typer.Option("mean-scale-hyperprior", "--arch", help="Registered architecture."),
+    n: int = typer.Option(128, "--N", help="Channels of the transforms."),
+    m: int = typer.Option(192, "--M", help="Channels of the latent."),
+    steps: int = typer.Option(10_000, "--steps", help="Total optimiser steps (the run stops there)."),
+    crop: int = typer.Option(256, "--crop", help="Square training crop; ≥ 161 keeps all 5 MS-SSIM scales."),
+    batch: int = typer.Option(8, "--batch"),
+    lr: float = typer.Option(1e-4, "--lr", help="Peak learning rate (warm-up, then cosine decay)."),
+    observer: str = typer.Option("lite0", "--observer", help="Feature observer for α > 0."),
+    feature_scale: float = typer.Option(1.0, "--feature-scale", help="Calibration of D_feat against 1 − MS-SSIM."),
+    seed: int = typer.Option(0, "--seed"),
+    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
+    threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
+    init_from: Optional[Path] = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
+) -> None:
+    """Train (or resume training) one model on images; see docs for the loss."""
+    from odic.train.loop import TrainConfig, train as run_training
+
+    config = TrainConfig(
+        out=str(out), data=[str(d) for d in data], lmbda=lmbda, alpha=alpha, architecture=architecture, N=n, M=m,
+        steps=steps, crop=crop, batch=batch, lr=lr, observer=observer, feature_scale=feature_scale, seed=seed,
+        device=device, threads=threads, init_from=str(init_from) if init_from else None,
+    )
+    try:
+        run_training(config, progress=err.is_terminal)
+    except (OdicError, ValueError, FileNotFoundError) as e:
+        fail(str(e))
+
+
+@app.command("export")
+def export_cmd(
+    checkpoint: Path = typer.Argument(..., help="A training checkpoint (last.ckpt)."),
+    quality: int = typer.Option(..., "--quality", "-q", help="Quality index to register the model under."),
+    weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
+    name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-q<quality>)."),
+    half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
+    kodak: Optional[Path] = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
+) -> None:
+    """Turn a training checkpoint into a shipped model with a manifest entry."""
+    from odic.train.export import export_checkpoint
+
+    if not checkpoint.is_file():
+        fail(f"{checkpoint}: no such checkpoint")
+    card = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak)
+    err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")
+
+
 def main() -> None:
     app()
 

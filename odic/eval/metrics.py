@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from pytorch_msssim import ms_ssim
+from pytorch_msssim.ssim import _fspecial_gauss_1d, _ssim
 from torch import Tensor
 
 _MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -24,8 +26,21 @@ def msssim(x: Tensor, y: Tensor) -> Tensor:
     scales = 5
     while scales > 1 and side <= 10 * 2 ** (scales - 1):
         scales -= 1
-    w = torch.tensor(_MSSSIM_WEIGHTS[:scales])
-    return ms_ssim(x.float(), y.float(), data_range=1.0, weights=(w / w.sum()).tolist(), size_average=True)
+    x, y = x.float(), y.float()
+    if scales == 5:
+        return ms_ssim(x, y, data_range=1.0, size_average=True)
+    # pytorch-msssim insists on 5 scales; the same computation with fewer, on its own SSIM kernel.
+    weights = torch.tensor(_MSSSIM_WEIGHTS[:scales], device=x.device)
+    weights = weights / weights.sum()
+    win = _fspecial_gauss_1d(11, 1.5).repeat(x.shape[1], 1, 1, 1).to(x.device)
+    levels = []
+    for i in range(scales):
+        ssim_per_channel, cs = _ssim(x, y, data_range=1.0, win=win, size_average=False)
+        if i < scales - 1:
+            levels.append(torch.relu(cs))
+            x, y = F.avg_pool2d(x, 2, padding=[d % 2 for d in x.shape[2:]]), F.avg_pool2d(y, 2, padding=[d % 2 for d in y.shape[2:]])
+    levels.append(torch.relu(ssim_per_channel))
+    return torch.prod(torch.stack(levels) ** weights.view(-1, 1, 1), dim=0).mean()
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -36,7 +51,7 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 def msssim_uint8(a: np.ndarray, b: np.ndarray) -> float:
     """MS-SSIM of two H × W × 3 uint8 images."""
-    ta, tb = (torch.from_numpy(np.ascontiguousarray(v)).permute(2, 0, 1)[None].float() / 255 for v in (a, b))
+    ta, tb = (torch.tensor(v).permute(2, 0, 1)[None].float() / 255 for v in (a, b))
     return float(msssim(ta, tb))
 
 

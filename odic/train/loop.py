@@ -80,6 +80,7 @@ class Trainer:
             torch.set_num_threads(cfg.threads)
         self.device = torch.device(cfg.device)
         self.arch = get_architecture(cfg.architecture)
+        torch.manual_seed(cfg.seed)  # the initial weights are part of the run's definition
         self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)
         self.model = self.model.to(memory_format=torch.channels_last)
         main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
@@ -171,13 +172,15 @@ class Trainer:
             out["val_top1_agreement"] = agree.float().mean().item()
         return out
 
-    def run(self, progress: bool = True) -> None:
+    def run(self, progress: bool = True, until: Optional[int] = None) -> None:
+        """Train to ``cfg.steps``, or stop early after step ``until`` (checkpointed: resumable)."""
         cfg = self.cfg
+        last = cfg.steps if until is None else min(until, cfg.steps)
         columns = [TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                    TimeElapsedColumn(), TimeRemainingColumn()]
         with Progress(*columns, disable=not progress) as bar:
             task = bar.add_task("train", total=cfg.steps, completed=self.step, info="")
-            while self.step < cfg.steps:
+            while self.step < last:
                 start = time.perf_counter()
                 stats = self.train_step()
                 self.step += 1
@@ -187,7 +190,7 @@ class Trainer:
                     self.log({"step": self.step, "wall": round(self.wall, 1), "lr": lr_at(cfg, self.step), **stats})
                 if self.step % cfg.validate_every == 0 or self.step == cfg.steps:
                     self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
-                if self.step % cfg.checkpoint_every == 0 or self.step == cfg.steps:
+                if self.step % cfg.checkpoint_every == 0 or self.step == last:
                     self.save()
 
 

@@ -1,0 +1,71 @@
+"""Training: the loss behaves, a few steps learn, and resuming is exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from odic.codec import zoo
+from odic.train.export import export_checkpoint
+from odic.train.loop import CHECKPOINT, TrainConfig, Trainer
+from tests.conftest import random_image, run_cli
+
+
+@pytest.fixture(scope="module")
+def train_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("train")
+    for i in range(4):
+        Image.fromarray(random_image(80, 96, seed=i)).save(d / f"{i}.png")
+    return d
+
+
+def _config(out: Path, data: Path, steps: int) -> TrainConfig:
+    return TrainConfig(out=str(out), data=[str(data)], lmbda=4.0, N=16, M=24, steps=steps, crop=64, batch=2,
+                       lr=1e-3, warmup=1, checkpoint_every=2, validate_every=3, log_every=1)
+
+
+def test_resume_is_exact(train_dir: Path, tmp_path: Path) -> None:
+    straight = Trainer(_config(tmp_path / "a", train_dir, 6))
+    straight.run(progress=False)
+    Trainer(_config(tmp_path / "b", train_dir, 6)).run(progress=False, until=3)  # "killed" after step 3
+    resumed = Trainer(_config(tmp_path / "b", train_dir, 6))
+    assert resumed.step == 3
+    resumed.run(progress=False)
+    for (k, a), b in zip(straight.model.state_dict().items(), resumed.model.state_dict().values()):
+        assert torch.equal(a, b), k
+
+
+def test_training_lowers_the_loss_and_logs(train_dir: Path, tmp_path: Path) -> None:
+    trainer = Trainer(_config(tmp_path, train_dir, 30))
+    trainer.run(progress=False)
+    records = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    losses = [r["loss"] for r in records if "loss" in r]
+    assert np.mean(losses[-5:]) < np.mean(losses[:5])
+    assert any("val_psnr" in r for r in records)
+
+
+def test_export_makes_a_loadable_model(train_dir: Path, tmp_path: Path) -> None:
+    trainer = Trainer(_config(tmp_path / "run", train_dir, 2))
+    trainer.run(progress=False)
+    card = export_checkpoint(tmp_path / "run" / CHECKPOINT, tmp_path / "weights", quality=7, kodak=train_dir)
+    assert card.steps == 2 and card.kodak["images"] == 4 and card.kodak["bpp"] > 0
+    assert zoo.sha256_file(tmp_path / "weights" / card.file) == card.sha256
+    state = torch.load(tmp_path / "weights" / card.file, weights_only=True)
+    assert all(v.dtype in (torch.float16, torch.int32, torch.int64) for v in state.values())
+
+
+def test_alpha_needs_an_observer() -> None:
+    from odic.train.loss import ObserverLoss
+
+    with pytest.raises(ValueError):
+        ObserverLoss(1.0, 0.5, None, 1.0)
+
+
+def test_train_cli_rejects_missing_data(tmp_path: Path) -> None:
+    r = run_cli("train", "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"), "--lambda", "1", "--steps", "1")
+    assert r.returncode == 2 and r.stderr.decode().startswith("odic: error:")
