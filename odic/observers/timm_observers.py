@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import timm
+from PIL import Image
+from timm.data import create_transform, resolve_data_config
 import torch
 from torch import Tensor, nn
 
@@ -100,7 +102,17 @@ class FeatureObserver(nn.Module):
         return out
 
     def forward(self, x: Tensor) -> Tensor:
+        """ImageNet logits (1000 classes, ILSVRC order) of RGB images in [0, 1]."""
         return self.model(self._prepare(x))
+
+    def eval_transform(self) -> Callable[[Image.Image], Tensor]:
+        """timm's standard eval preprocessing (resize, centre crop) to a [0, 1] tensor.
+
+        Normalisation is left to :meth:`forward`, so the same observer can judge
+        decoded tensors and PIL images alike.
+        """
+        cfg = resolve_data_config({}, model=self.model)
+        return create_transform(**{**cfg, "mean": (0.0, 0.0, 0.0), "std": (1.0, 1.0, 1.0)})
 
     def train(self, mode: bool = True) -> "FeatureObserver":
         # Frozen: batch-norm statistics must never update, whatever the caller does.
