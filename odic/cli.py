@@ -15,7 +15,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -133,22 +133,39 @@ def _run(inputs: list[Input], work: Callable[[Input], Outcome], verb: str) -> No
         raise typer.Exit(2)
 
 
+def _output_option(default: str) -> Any:
+    return typer.Option(None, "-o", "--output", help="Output file, or directory for several inputs (the input tree is "
+                        f"mirrored), or - for stdout. Default: {default}.")
+
+
+def _force_option() -> Any:
+    return typer.Option(False, "--force", help="Overwrite existing output files (default: refuse).")
+
+
 @app.command()
 def encode(
     inputs: list[str] = typer.Argument(..., help="Image files, directories (recursive), glob patterns, or - for stdin."),
-    output: Optional[str] = typer.Option(
-        None, "-o", "--output", help="Output file, or directory for several inputs, or - for stdout. "
-        "Default: next to each input with the suffix .odic."
-    ),
+    output: Optional[str] = _output_option("next to each input with the suffix .odic"),
     alpha: Optional[float] = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
                                           help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier features)."),
     observer: Optional[str] = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index of the model (see 'odic models'); higher = more bits. Default: the middle one."),
     drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
     max_pixels: int = typer.Option(DEFAULT_MAX_PIXELS, "--max-pixels", min=1, help="Refuse images with more pixels than this."),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    force: bool = _force_option(),
 ) -> None:
-    """Compress images to .odic files."""
+    """Compress images to .odic files.
+
+    α chooses the observer the bits are spent for: people (0, MS-SSIM),
+    machines (1, an ImageNet classifier's features) or a mix. A higher quality
+    index spends more bits. Errors are per file; the exit status is 2 if any failed.
+
+    \b
+    Examples:
+      odic encode photo.png                       # -> photo.odic
+      odic encode photos/ -o out/ --observer machine -q 3
+      cat photo.png | odic encode - > photo.odic
+    """
     try:
         codec = api.load_codec(alpha, quality, observer=observer)
     except (OdicError, ValueError) as e:
@@ -169,14 +186,20 @@ def encode(
 @app.command()
 def decode(
     inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for stdin."),
-    output: Optional[str] = typer.Option(
-        None, "-o", "--output", help="Output file, or directory for several inputs, or - for stdout. "
-        "Default: next to each input, with the suffix of --format."
-    ),
+    output: Optional[str] = _output_option("next to each input, with the suffix of --format"),
     fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    force: bool = _force_option(),
 ) -> None:
-    """Decompress .odic files to images."""
+    """Decompress .odic files to images.
+
+    The model is found from the id in each file's header; grayscale sources
+    decode to grayscale images.
+
+    \b
+    Examples:
+      odic decode photo.odic                      # -> photo.png
+      odic decode out/ -o decoded/ --format webp
+    """
     pil_format = OUTPUT_FORMATS.get(fmt.lower())
     if pil_format is None:
         fail(f"unknown --format {fmt!r} (choose from {', '.join(sorted(OUTPUT_FORMATS))})")

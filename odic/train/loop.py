@@ -157,7 +157,7 @@ class Trainer:
         so the check uses fixed training crops (step −1 of the sampler).
         """
         self.model.eval()
-        x = CropSampler.batch_at(self.sampler, -1 - self.cfg.seed)[: self.cfg.val_images].to(self.device)
+        x = self.sampler.batch_at(-1)[: self.cfg.val_images].to(self.device)
         x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device))
         x_hat = x_hat.clamp(0, 1)
         terms = self.loss(x, x_hat, likelihoods)
