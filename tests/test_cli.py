@@ -146,7 +146,7 @@ def test_bad_image_inputs(tmp_path: Path) -> None:
     assert ok.returncode == 0 and (tmp_path / "rgba.odic").exists()
 
 
-def test_sixteen_bit_and_palette_inputs_convert(tmp_path: Path) -> None:
+def test_sixteen_bit_palette_and_cmyk_inputs_convert(tmp_path: Path) -> None:
     wide = tmp_path / "wide.png"
     Image.fromarray((random_image(12, 12, channels=1).astype(np.uint16) * 257)).save(wide)
     r = run_cli("encode", str(wide))
@@ -154,7 +154,11 @@ def test_sixteen_bit_and_palette_inputs_convert(tmp_path: Path) -> None:
     assert "odic: warning:" in r.stderr.decode() and "8 bits" in r.stderr.decode()
     pal = tmp_path / "pal.png"
     Image.fromarray(random_image(12, 12)).convert("P").save(pal)
-    assert run_cli("encode", str(pal)).returncode == 0
+    cmyk = tmp_path / "cmyk.jpg"
+    Image.fromarray(random_image(12, 12)).convert("CMYK").save(cmyk)
+    r = run_cli("encode", str(pal), str(cmyk), "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr.decode()
+    assert (tmp_path / "out" / "pal.odic").exists() and (tmp_path / "out" / "cmyk.odic").exists()
 
 
 def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:

@@ -44,6 +44,10 @@ def test_batch_encode_matches_single_files() -> None:
     assert len(batch) == 3
     for item in batch:
         np.testing.assert_array_equal(np.asarray(codec.decode(item.data)), item.reconstruction)
+    decoded = codec.decode_batch([item.data for item in batch])
+    assert decoded.shape == x.shape
+    assert torch.equal((decoded * 255).round().to(torch.uint8).permute(0, 2, 3, 1),
+                       torch.from_numpy(np.stack([item.reconstruction for item in batch])))
 
 
 def test_observer_presets_select_alpha() -> None:

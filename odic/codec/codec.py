@@ -165,6 +165,13 @@ class Codec:
         x_hat = self._synthesis(y_hat)[0, :, : h.height, : h.width]
         return x_hat.clamp(0, 1), h
 
+    def decode_batch(self, files: list[bytes]) -> Tensor:
+        """Decode files of one image size to a ``(B, 3, H, W)`` tensor in [0, 1]."""
+        images = [self.decode_tensor(data)[0] for data in files]
+        if len({tuple(x.shape) for x in images}) > 1:
+            raise ValueError("decode_batch needs files of one image size; use decode_tensor for mixed sizes")
+        return torch.stack(images)
+
     # ------------------------------------------------------------------ images
     def encode_image(self, image: LoadedImage) -> Encoded:
         x = torch.tensor(image.rgb).permute(2, 0, 1)[None].float().div(255)
