@@ -15,9 +15,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import torch
+import torch.distributed as dist
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
@@ -78,7 +79,8 @@ class Trainer:
         self.out.mkdir(parents=True, exist_ok=True)
         if cfg.threads:
             torch.set_num_threads(cfg.threads)
-        self.device = torch.device(cfg.device)
+        self.rank, self.world = _init_distributed(cfg.device)
+        self.device = torch.device(f"cuda:{self.rank % torch.cuda.device_count()}" if cfg.device == "cuda" else cfg.device)
         self.arch = get_architecture(cfg.architecture)
         torch.manual_seed(cfg.seed)  # the initial weights are part of the run's definition
         self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)
@@ -108,6 +110,8 @@ class Trainer:
         self.step, self.wall = state["step"], state["wall"]
 
     def save(self) -> None:
+        if self.rank != 0:
+            return
         _atomic_save(
             {
                 "model": self.model.state_dict(),
@@ -121,13 +125,31 @@ class Trainer:
         )
 
     def log(self, record: dict) -> None:
+        if self.rank != 0:
+            return
         with open(self.out / "log.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
 
+    def _average_gradients(self) -> None:
+        """Data parallelism: every rank steps with the mean gradient of all ranks.
+
+        An explicit all-reduce rather than the DDP wrapper, because the loss runs
+        the network's parts separately (mixed precision, aux loss) instead of
+        through one ``forward`` that DDP could hook.
+        """
+        if self.world == 1:
+            return
+        for p in self.model.parameters():
+            if p.grad is not None:
+                dist.all_reduce(p.grad)
+                p.grad.div_(self.world)
+
     def train_step(self) -> dict[str, float]:
         cfg = self.cfg
-        torch.manual_seed(cfg.seed * 1_000_003 + self.step)  # quantisation noise, reproducible on resume
-        x = self.sampler.batch_at(self.step).to(self.device).contiguous(memory_format=torch.channels_last)
+        # Batch and quantisation noise are functions of (seed, step, rank): resuming is exact.
+        draw = self.step * self.world + self.rank
+        torch.manual_seed(cfg.seed * 1_000_003 + draw)
+        x = self.sampler.batch_at(draw).to(self.device).contiguous(memory_format=torch.channels_last)
         for group in self.opt.param_groups:
             group["lr"] = lr_at(cfg, self.step)
         self.model.train()
@@ -135,11 +157,13 @@ class Trainer:
         terms = self.loss(x, x_hat, likelihoods)
         self.opt.zero_grad(set_to_none=True)
         terms.loss.backward()
+        self._average_gradients()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
         self.opt.step()
         aux_loss = self.model.aux_loss()
         self.aux_opt.zero_grad(set_to_none=True)
         aux_loss.backward()
+        self._average_gradients()
         self.aux_opt.step()
         return {
             "loss": terms.loss.item(),
@@ -178,7 +202,7 @@ class Trainer:
         last = cfg.steps if until is None else min(until, cfg.steps)
         columns = [TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                    TimeElapsedColumn(), TimeRemainingColumn()]
-        with Progress(*columns, disable=not progress) as bar:
+        with Progress(*columns, disable=not progress or self.rank != 0) as bar:
             task = bar.add_task("train", total=cfg.steps, completed=self.step, info="")
             while self.step < last:
                 start = time.perf_counter()
@@ -192,6 +216,13 @@ class Trainer:
                     self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
                 if self.step % cfg.checkpoint_every == 0 or self.step == last:
                     self.save()
+
+
+def _init_distributed(device: str) -> tuple[int, int]:
+    """(rank, world size); joins the process group when started by torchrun."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if device == "cuda" else "gloo")
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
 
 def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
