@@ -49,10 +49,10 @@ def encode(
     return codec.encode(image, drop_alpha=drop_alpha, max_pixels=max_pixels)
 
 
-def decode(data: bytes) -> Image.Image:
+def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Decompress ``.odic`` bytes; the model is found from the id in the header."""
     header = bitstream.parse(data).header
-    return zoo.load(zoo.by_id(header.model_id)).decode(data)
+    return zoo.load(zoo.by_id(header.model_id)).decode(data, max_pixels)
 
 
 def info(data: bytes) -> Header:

@@ -138,6 +138,10 @@ def _output_option(default: str) -> Any:
                         f"mirrored), or - for stdout. Default: {default}.")
 
 
+def _max_pixels_option() -> Any:
+    return typer.Option(DEFAULT_MAX_PIXELS, "--max-pixels", min=1, help="Refuse images with more pixels than this.")
+
+
 def _force_option() -> Any:
     return typer.Option(False, "--force", help="Overwrite existing output files (default: refuse).")
 
@@ -151,7 +155,7 @@ def encode(
     observer: Optional[str] = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index of the model (see 'odic models'); higher = more bits. Default: the middle one."),
     drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
-    max_pixels: int = typer.Option(DEFAULT_MAX_PIXELS, "--max-pixels", min=1, help="Refuse images with more pixels than this."),
+    max_pixels: int = _max_pixels_option(),
     force: bool = _force_option(),
 ) -> None:
     """Compress images to .odic files.
@@ -188,6 +192,7 @@ def decode(
     inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for stdin."),
     output: Optional[str] = _output_option("next to each input, with the suffix of --format"),
     fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
+    max_pixels: int = _max_pixels_option(),
     force: bool = _force_option(),
 ) -> None:
     """Decompress .odic files to images.
@@ -208,7 +213,7 @@ def decode(
 
     def work(item: Input) -> Outcome:
         data = _read(item)
-        picture = api.decode(data)
+        picture = api.decode(data, max_pixels=max_pixels)
         buffer = io.BytesIO()
         picture.save(buffer, format=pil_format)
         _write(_target(item, output, "." + fmt.lower(), many), buffer.getvalue(), force)

@@ -78,3 +78,12 @@ def test_decoder_mismatch_is_reported_not_hidden() -> None:
     with pytest.raises(DecoderMismatchError):
         tampered.decode(data)
     assert all(torch.equal(v, reference.model.state_dict()[k]) for k, v in state.items())
+
+
+def test_decoder_refuses_a_huge_declared_size_before_allocating() -> None:
+    from odic.errors import ImageTooLargeError
+
+    parsed = bitstream.parse(odic.encode(random_image(16, 16), alpha=0.0, quality=1))
+    header = parsed.header.__class__(**{**parsed.header.__dict__, "height": 1 << 20, "width": 1 << 20})
+    with pytest.raises(ImageTooLargeError):
+        odic.decode(bitstream.serialize(header, parsed.z_string, parsed.y_string))

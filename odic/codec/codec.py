@@ -26,10 +26,10 @@ from torch import Tensor
 
 from odic.codec import bitstream
 from odic.codec.bitstream import Header
-from odic.codec.image import ImageSource, LoadedImage, load_image
+from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from odic.codec.models import Architecture
 from odic.codec.precision import fast_context, fast_enabled
-from odic.errors import BitstreamError, DecoderMismatchError, UnknownModelError
+from odic.errors import BitstreamError, DecoderMismatchError, ImageTooLargeError, UnknownModelError
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,16 @@ class Codec:
         return out
 
     @torch.inference_mode()
-    def decode_tensor(self, data: bytes) -> tuple[Tensor, Header]:
-        """Decode one file to a (3, H, W) float tensor in [0, 1] and its header."""
+    def decode_tensor(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Tensor, Header]:
+        """Decode one file to a (3, H, W) float tensor in [0, 1] and its header.
+
+        A header may claim any size up to 2²⁰ px a side; images above ``max_pixels``
+        are refused before anything is allocated for them.
+        """
         parsed = bitstream.parse(data)
         h = parsed.header
+        if h.height * h.width > max_pixels:
+            raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, above the {max_pixels:,} limit")
         if h.model_id != self.model_id:
             raise UnknownModelError(f"file was written by model {h.model_id.hex()}, not {self.model_id.hex()}")
         z_shape, y_shape = self._latent_shapes(h.height, h.width)
@@ -181,8 +187,8 @@ class Codec:
         """Encode a PIL image, numpy array (H×W or H×W×3 uint8) or image file/bytes."""
         return self.encode_image(load_image(image, **load_options)).data  # type: ignore[arg-type]
 
-    def decode(self, data: bytes) -> Image.Image:
+    def decode(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
         """Decode to a PIL image: mode ``L`` for grayscale sources, else ``RGB``."""
-        x_hat, header = self.decode_tensor(data)
+        x_hat, header = self.decode_tensor(data, max_pixels)
         picture = Image.fromarray(to_uint8(x_hat), "RGB")
         return picture.convert("L") if header.grayscale else picture
