@@ -19,7 +19,13 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from odic import api
@@ -294,7 +300,9 @@ def demo(
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index (default: the middle one)."),
 ) -> None:
     """Encode sample photos for human, balanced and machine observers; print a table and write a comparison PNG."""
-    from odic.demo import run_demo  # imported lazily: only the demo needs the plotting code
+    from odic.demo import (
+        run_demo,  # imported lazily: only the demo needs the plotting code
+    )
 
     try:
         rows = run_demo(images, output, quality)
@@ -331,7 +339,8 @@ def train(
     init_from: Optional[Path] = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
 ) -> None:
     """Train (or resume training) one model on images; see docs for the loss."""
-    from odic.train.loop import TrainConfig, train as run_training
+    from odic.train.loop import TrainConfig
+    from odic.train.loop import train as run_training
 
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, alpha=alpha, architecture=architecture, N=n, M=m,

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import odic
 from odic.codec import zoo
 from odic.codec.image import load_image
 from tests.conftest import KODAK, random_image

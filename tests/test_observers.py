@@ -8,7 +8,10 @@ import torch
 
 from odic.eval.accuracy import read_labels, top_k
 from odic.observers import create_observer
-from odic.observers.timm_observers import feature_distance, map_efficientnet_pytorch_keys
+from odic.observers.timm_observers import (
+    feature_distance,
+    map_efficientnet_pytorch_keys,
+)
 from tests.conftest import SHARED
 
 IMAGENET = SHARED / "data" / "imagenet-1000"

@@ -29,7 +29,12 @@ from odic.codec.bitstream import Header
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from odic.codec.models import Architecture
 from odic.codec.precision import fast_context, fast_enabled
-from odic.errors import BitstreamError, DecoderMismatchError, ImageTooLargeError, UnknownModelError
+from odic.errors import (
+    BitstreamError,
+    DecoderMismatchError,
+    ImageTooLargeError,
+    UnknownModelError,
+)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from compressai.models.base import CompressionModel
 
 from odic.codec.codec import Codec
 from odic.codec.models import create_model, get_architecture
-from odic.fsutil import atomic_write_bytes
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
+from odic.fsutil import atomic_write_bytes
 
 MANIFEST = "manifest.json"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "weights"

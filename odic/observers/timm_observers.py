@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import timm
+import torch
 from PIL import Image
 from timm.data import create_transform, resolve_data_config
-import torch
 from torch import Tensor, nn
 
 #: Returns the path of a state_dict for a registered observer name.
