@@ -52,7 +52,7 @@ def encode(
 def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Decompress ``.odic`` bytes; the model is found from the id in the header."""
     header = bitstream.parse(data).header
-    return zoo.load(zoo.by_id(header.model_id)).decode(data, max_pixels)
+    return zoo.load(zoo.by_id(header.model_id, header.quality)).decode(data, max_pixels)
 
 
 def info(data: bytes) -> Header:

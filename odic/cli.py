@@ -242,7 +242,7 @@ def info(
         fail(f"{item.label}: {e}")
     header_bytes = len(data) - header.len_z - header.len_y
     try:
-        card: Optional[zoo.ModelCard] = zoo.by_id(header.model_id)
+        card: Optional[zoo.ModelCard] = zoo.by_id(header.model_id, header.quality)
     except OdicError:
         card = None
     fields = {
@@ -322,7 +322,9 @@ def demo(
 def train(
     out: Path = typer.Option(..., "--out", help="Run directory: checkpoint (last.ckpt) and log.jsonl. Re-running resumes."),
     data: list[Path] = typer.Option(..., "--data", help="Training image folder(s). Never Kodak or imagenet-1000."),
-    lmbda: float = typer.Option(..., "--lambda", help="Rate–distortion trade-off λ: larger = more bits, better quality."),
+    lmbda: list[float] = typer.Option(..., "--lambda", help="Rate–distortion trade-off λ: larger = more bits, better "
+                                      "quality. Repeat it, with --quality, to train a variable-rate architecture."),
+    qualities: list[int] = typer.Option([], "--quality", help="Quality index trained with each --lambda (variable-rate)."),
     alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="Observer weight: 0 = MS-SSIM, 1 = classifier features."),
     architecture: str = typer.Option("mean-scale-hyperprior", "--arch", help="Registered architecture."),
     n: int = typer.Option(128, "--N", help="Channels of the transforms."),
@@ -343,7 +345,7 @@ def train(
     from odic.train.loop import train as run_training
 
     config = TrainConfig(
-        out=str(out), data=[str(d) for d in data], lmbda=lmbda, alpha=alpha, architecture=architecture, N=n, M=m,
+        out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, observer=observer, feature_scale=feature_scale, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
@@ -356,7 +358,8 @@ def train(
 @app.command("export")
 def export_cmd(
     checkpoint: Path = typer.Argument(..., help="A training checkpoint (last.ckpt)."),
-    quality: int = typer.Option(..., "--quality", "-q", help="Quality index to register the model under."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model "
+                                          "(variable-rate models keep the qualities they were trained for)."),
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
     name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-q<quality>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
@@ -367,8 +370,12 @@ def export_cmd(
 
     if not checkpoint.is_file():
         fail(f"{checkpoint}: no such checkpoint")
-    card = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak)
-    err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")
+    try:
+        cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak)
+    except ValueError as e:
+        fail(str(e))
+    for card in cards:
+        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")
 
 
 def main() -> None:

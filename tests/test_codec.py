@@ -72,7 +72,7 @@ def test_decoder_mismatch_is_reported_not_hidden() -> None:
     card = zoo.find(0.0, 1)
     reference = zoo.load(card)
     state = {k: v.clone() for k, v in reference.model.state_dict().items()}
-    tampered = zoo._load(card)  # a fresh, uncached copy
+    tampered = zoo._codec(card, zoo.read_weights(card))  # a fresh, uncached copy
     with torch.no_grad():
         tampered._h_s64[-1].bias.add_(3.0)  # the decoder's scale/mean predictions now differ
     with pytest.raises(DecoderMismatchError):

@@ -80,12 +80,16 @@ class Codec:
     model again.
     """
 
-    def __init__(self, model: CompressionModel, arch: Architecture, model_id: bytes, alpha: float, quality: int):
+    def __init__(
+        self, model: CompressionModel, arch: Architecture, model_id: bytes, alpha: float, quality: int, level: int = 0
+    ):
         self.model = model.eval().to(memory_format=torch.channels_last)
         self.arch = arch
         self.model_id = model_id
         self.alpha = alpha
         self.quality = quality
+        #: Rate level of a variable-rate network (always 0 for single-rate ones).
+        self.level = level
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()  # type: ignore[arg-type]
         self.fast = fast_enabled()
@@ -106,6 +110,7 @@ class Codec:
         return scales.float(), None if means is None else means.float()
 
     def _synthesis(self, y_hat: Tensor) -> Tensor:
+        y_hat = self.model.rate_gain.unscale(y_hat, self.level)  # type: ignore[operator]
         with fast_context(enabled=self.fast):
             return self.model.g_s(y_hat.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
 
@@ -118,8 +123,10 @@ class Codec:
         padded = self._pad(x.float()).contiguous(memory_format=torch.channels_last)
         with fast_context(enabled=self.fast):
             y = self.model.g_a(padded)  # type: ignore[operator]
+        y = self.model.rate_gain.scale(y.float(), self.level).contiguous()  # type: ignore[operator]
+        with fast_context(enabled=self.fast):
             z = self.model.h_a(self.arch.hyper_input(y))  # type: ignore[operator]
-        y, z = y.float().contiguous(), z.float().contiguous()
+        z = z.float().contiguous()
         eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
         z_strings = eb.compress(z)
         z_hat = eb.decompress(z_strings, z.shape[-2:])
@@ -157,8 +164,11 @@ class Codec:
         h = parsed.header
         if h.height * h.width > max_pixels:
             raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, above the {max_pixels:,} limit")
-        if h.model_id != self.model_id:
-            raise UnknownModelError(f"file was written by model {h.model_id.hex()}, not {self.model_id.hex()}")
+        if (h.model_id, h.quality) != (self.model_id, self.quality):
+            raise UnknownModelError(
+                f"file was written by model {h.model_id.hex()} quality {h.quality}, "
+                f"not {self.model_id.hex()} quality {self.quality}"
+            )
         z_shape, y_shape = self._latent_shapes(h.height, h.width)
         eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
         z_hat = eb.decompress([_guarded(parsed.z_string)], z_shape)

@@ -14,7 +14,7 @@ from typing import Callable, ContextManager, Optional
 import torch
 from compressai.models import MeanScaleHyperprior, ScaleHyperprior
 from compressai.models.base import CompressionModel
-from torch import Tensor
+from torch import Tensor, nn
 
 #: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
 SplitParams = Callable[[Tensor], tuple[Tensor, Optional[Tensor]]]
@@ -36,6 +36,46 @@ class Architecture:
 
 
 _ARCHITECTURES: dict[str, Architecture] = {}
+
+#: Rate levels of the variable-rate architectures; quality q uses level q − 1.
+RATE_LEVELS = 8
+
+
+class NoGain(nn.Module):
+    """The single-rate case: latents are coded as the analysis transform made them.
+
+    Has no parameters, so single-rate state_dicts are plain CompressAI ones.
+    """
+
+    levels = 1
+
+    def scale(self, y: Tensor, level: int) -> Tensor:
+        return y
+
+    def unscale(self, y_hat: Tensor, level: int) -> Tensor:
+        return y_hat
+
+
+class RateGain(nn.Module):
+    """Per-level channel gains (Cui et al., "Asymmetric Gained Deep Image Compression", 2021).
+
+    One network serves several rates: the latent is multiplied by a learned
+    per-channel gain before quantisation (a larger gain = finer steps = more
+    bits) and by an inverse gain before synthesis. Stored as logarithms so the
+    gains stay positive. Costs 2 · levels · M parameters instead of a network per rate.
+    """
+
+    def __init__(self, levels: int, channels: int):
+        super().__init__()
+        self.levels = levels
+        self.log_gain = nn.Parameter(torch.zeros(levels, channels))
+        self.log_inv_gain = nn.Parameter(torch.zeros(levels, channels))
+
+    def scale(self, y: Tensor, level: int) -> Tensor:
+        return y * self.log_gain[level].exp().view(1, -1, 1, 1)
+
+    def unscale(self, y_hat: Tensor, level: int) -> Tensor:
+        return y_hat * self.log_inv_gain[level].exp().view(1, -1, 1, 1)
 
 
 def register_model(name: str, split_params: SplitParams, hyper_input: Callable[[Tensor], Tensor]) -> Callable:
@@ -59,16 +99,27 @@ def _mean_scale(params: Tensor) -> tuple[Tensor, Tensor]:
     return scales, means
 
 
+def _with_gain(model: CompressionModel, gain: nn.Module) -> CompressionModel:
+    model.rate_gain = gain
+    return model
+
+
 @register_model("scale-hyperprior", split_params=_scale_only, hyper_input=torch.abs)
 def scale_hyperprior(N: int, M: int) -> CompressionModel:
     """Ballé et al. 2018: zero-mean Gaussian conditioned on a hyperprior."""
-    return ScaleHyperprior(N, M)
+    return _with_gain(ScaleHyperprior(N, M), NoGain())
 
 
 @register_model("mean-scale-hyperprior", split_params=_mean_scale, hyper_input=lambda y: y)
 def mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
     """Minnen et al. 2018 without context model: mean and scale from the hyperprior."""
-    return MeanScaleHyperprior(N, M)
+    return _with_gain(MeanScaleHyperprior(N, M), NoGain())
+
+
+@register_model("gained-mean-scale-hyperprior", split_params=_mean_scale, hyper_input=lambda y: y)
+def gained_mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
+    """The mean-scale hyperprior with :class:`RateGain`: one network, ``RATE_LEVELS`` rates."""
+    return _with_gain(MeanScaleHyperprior(N, M), RateGain(RATE_LEVELS, M))
 
 
 def get_architecture(name: str) -> Architecture:
@@ -89,20 +140,21 @@ def create_model(name: str, N: int, M: int) -> CompressionModel:
 
 
 def forward_likelihoods(
-    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager
+    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager, level: int = 0
 ) -> tuple[Tensor, dict[str, Tensor]]:
     """Training-time forward pass (noise quantisation) with mixed precision.
 
     Same result as CompressAI's ``model(x)`` up to precision, but only the
-    transforms run under ``fast``; entropy models and ``h_s`` stay fp32.
+    transforms run under ``fast``; gains, entropy models and ``h_s`` stay fp32.
     """
     with fast:
         y = model.g_a(x)  # type: ignore[operator]
+    y = model.rate_gain.scale(y.float(), level)  # type: ignore[operator]
+    with fast:
         z = model.h_a(arch.hyper_input(y))  # type: ignore[operator]
-    y, z = y.float(), z.float()
-    z_hat, z_likelihoods = model.entropy_bottleneck(z)  # type: ignore[operator]
+    z_hat, z_likelihoods = model.entropy_bottleneck(z.float())  # type: ignore[operator]
     scales, means = arch.split_params(model.h_s(z_hat))  # type: ignore[operator]
     y_hat, y_likelihoods = model.gaussian_conditional(y, scales, means=means)  # type: ignore[operator]
     with fast:
-        x_hat = model.g_s(y_hat)  # type: ignore[operator]
+        x_hat = model.g_s(model.rate_gain.unscale(y_hat, level))  # type: ignore[operator]
     return x_hat.float(), {"y": y_likelihoods, "z": z_likelihoods}

@@ -47,6 +47,8 @@ class ModelCard:
     alpha: float
     quality: int
     lmbda: float
+    #: Rate level inside a variable-rate network (several entries share its file).
+    level: int = 0
     training_data: str = ""
     steps: int = 0
     wall_s: float = 0.0
@@ -113,11 +115,15 @@ def find(alpha: float = 0.0, quality: Optional[int] = None) -> ModelCard:
     raise UnknownModelError(f"no model for alpha={alpha:g} quality={quality} (available: {have})")
 
 
-def by_id(model_id: bytes) -> ModelCard:
-    for card in available():
-        if card.model_id == model_id:
+def by_id(model_id: bytes, quality: int) -> ModelCard:
+    """The model a file was written with (its header's model id and quality)."""
+    cards = [c for c in available() if c.model_id == model_id]
+    if not cards:
+        raise UnknownModelError(f"unknown model id {model_id.hex()}: the weights this file needs are not installed")
+    for card in cards:
+        if card.quality == quality:
             return card
-    raise UnknownModelError(f"unknown model id {model_id.hex()}: the weights this file needs are not installed")
+    raise UnknownModelError(f"model {model_id.hex()} has no quality {quality}")
 
 
 def sha256_file(path: Path) -> str:
@@ -128,19 +134,34 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-_CACHE: dict[tuple[Path, str], Codec] = {}
+_MODELS: dict[tuple[Path, str], CompressionModel] = {}
+_CODECS: dict[tuple[Path, str, int], Codec] = {}
 
 
 def load(card: ModelCard) -> Codec:
-    """A ready codec for ``card`` (cached: decoding many files loads weights once)."""
+    """A ready codec for ``card`` (cached: decoding many files loads weights once,
+    and the qualities of a variable-rate network share one copy of it)."""
+    assert card.path is not None
+    key = (card.path, card.sha256, card.quality)
+    if key not in _CODECS:
+        _CODECS[key] = _codec(card, _model(card))
+    return _CODECS[key]
+
+
+def _codec(card: ModelCard, model: CompressionModel) -> Codec:
+    return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality, card.level)
+
+
+def _model(card: ModelCard) -> CompressionModel:
     assert card.path is not None
     key = (card.path, card.sha256)
-    if key not in _CACHE:
-        _CACHE[key] = _load(card)
-    return _CACHE[key]
+    if key not in _MODELS:
+        _MODELS[key] = read_weights(card)
+    return _MODELS[key]
 
 
-def _load(card: ModelCard) -> Codec:
+def read_weights(card: ModelCard) -> CompressionModel:
+    """Load ``card``'s network from disk, uncached, after checking its sha256."""
     assert card.path is not None
     if not card.path.exists():
         raise UnknownModelError(f"weights file {card.path} listed in the manifest is missing")
@@ -149,7 +170,17 @@ def _load(card: ModelCard) -> Codec:
     state = torch.load(card.path, map_location="cpu", weights_only=True)
     model = create_model(card.architecture, card.N, card.M)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality)
+    return model
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One operating point of an exported network: quality index, λ, level, Kodak figures."""
+
+    quality: int
+    lmbda: float
+    level: int = 0
+    kodak: dict[str, float] = field(default_factory=dict)
 
 
 def export(
@@ -161,16 +192,15 @@ def export(
     N: int,
     M: int,
     alpha: float,
-    quality: int,
-    lmbda: float,
+    rates: list[Rate],
     half: bool = False,
     **meta: Any,
-) -> ModelCard:
-    """Write ``model``'s weights into ``directory`` and add/replace its manifest entry.
+) -> list[ModelCard]:
+    """Write ``model``'s weights into ``directory`` with one manifest entry per rate.
 
     Updates the entropy models' CDF tables first, so the file is ready to code.
-    ``half`` stores floating tensors as fp16 (the caller checks that decoded
-    output is unchanged). Entries with the same (α, quality) are replaced.
+    ``half`` stores floating tensors as fp16. Existing entries with the same
+    (α, quality) or the same file name are replaced.
     """
     directory.mkdir(parents=True, exist_ok=True)
     model.update(force=True)
@@ -183,24 +213,23 @@ def export(
     torch.save(state, buffer)
     atomic_write_bytes(path, buffer.getvalue())
     names = {f.name for f in dataclasses.fields(ModelCard)}
-    card = ModelCard(
-        file=path.name,
-        sha256=sha256_file(path),
-        architecture=architecture,
-        N=N,
-        M=M,
-        alpha=alpha,
-        quality=quality,
-        lmbda=lmbda,
-        **{k: v for k, v in meta.items() if k in names},
-        extra={k: v for k, v in meta.items() if k not in names},
-        path=path,
-    )
-    entries = [
-        e for e in _read_manifest(directory) if (e["alpha"], e["quality"]) != (alpha, quality) and e["file"] != path.name
+    digest = sha256_file(path)
+    cards = [
+        ModelCard(
+            file=path.name, sha256=digest, architecture=architecture, N=N, M=M, alpha=alpha,
+            quality=rate.quality, lmbda=rate.lmbda, level=rate.level, kodak=rate.kodak,
+            **{k: v for k, v in meta.items() if k in names},
+            extra={k: v for k, v in meta.items() if k not in names},
+            path=path,
+        )
+        for rate in rates
     ]
-    entries.append(card.to_json())
+    replaced = {(alpha, rate.quality) for rate in rates}
+    entries = [
+        e for e in _read_manifest(directory) if (e["alpha"], e["quality"]) not in replaced and e["file"] != path.name
+    ]
+    entries += [card.to_json() for card in cards]
     entries.sort(key=lambda e: (e["alpha"], e["quality"]))
     manifest = {"format": 1, "models": entries}
     atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
-    return card
+    return cards

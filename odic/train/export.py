@@ -36,17 +36,31 @@ def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
     return {"bpp": round(float(bpp), 4), "psnr": round(float(p), 3), "msssim": round(float(m), 5), "images": len(rows)}
 
 
+def _rates(cfg: dict, quality: Optional[int]) -> list[tuple[int, float, int]]:
+    """(quality, λ, level) of each rate to export from a run's config."""
+    lmbdas = cfg["lmbda"] if isinstance(cfg["lmbda"], list) else [cfg["lmbda"]]
+    qualities = cfg.get("qualities") or []
+    if qualities:
+        if quality is not None:
+            raise ValueError("a variable-rate model keeps its trained qualities; drop --quality")
+        return [(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas)]
+    if quality is None:
+        raise ValueError("a single-rate model needs --quality")
+    return [(quality, lmbdas[0], 0)]
+
+
 def export_checkpoint(
     checkpoint: Path,
     weights_dir: Path,
-    quality: int,
+    quality: Optional[int] = None,
     *,
     name: Optional[str] = None,
     half: bool = True,
     kodak: Optional[Path] = None,
-) -> zoo.ModelCard:
+) -> list[zoo.ModelCard]:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     cfg = state["config"]
+    rates = _rates(cfg, quality)
     model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
     model.load_state_dict(state["model"])
     if half:
@@ -54,15 +68,20 @@ def export_checkpoint(
             for p in model.parameters():
                 p.copy_(p.half().float())
     model.update(force=True)
-    figures: dict[str, float] = {}
-    if kodak is not None:
-        # The figures do not depend on the model id, which exists only once the file is written.
-        codec = Codec(model.eval(), get_architecture(cfg["architecture"]), b"\0" * 4, cfg["alpha"], quality)
-        figures = kodak_figures(codec, find_images(kodak))
+    arch = get_architecture(cfg["architecture"])
+    exported = []
+    for q, lmbda, level in rates:
+        figures: dict[str, float] = {}
+        if kodak is not None:
+            # The figures do not depend on the model id, which exists only once the file is written.
+            codec = Codec(model.eval(), arch, b"\0" * 4, cfg["alpha"], q, level)
+            figures = kodak_figures(codec, find_images(kodak))
+        exported.append(zoo.Rate(q, lmbda, level, figures))
+    default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{q}" for q, _, _ in rates)
     return zoo.export(
-        model, weights_dir, name=name or f"odic-a{cfg['alpha']:g}-q{quality}", architecture=cfg["architecture"],
-        N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], quality=quality, lmbda=cfg["lmbda"], half=half,
+        model, weights_dir, name=name or default_name, architecture=cfg["architecture"],
+        N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
         training_data="BSDS500 train+test (400 images, ../shared/data/train)",
-        steps=state["step"], wall_s=round(state["wall"], 1), kodak=figures,
-        train_config={k: cfg[k] for k in ("crop", "batch", "lr", "observer", "feature_scale", "seed", "init_from")},
+        steps=state["step"], wall_s=round(state["wall"], 1),
+        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "seed", "init_from")},
     )

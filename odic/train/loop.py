@@ -41,7 +41,10 @@ CHECKPOINT = "last.ckpt"
 class TrainConfig:
     out: str
     data: list[str]
-    lmbda: float
+    #: λ of each trained rate. One value: a single-rate model; several: a
+    #: variable-rate architecture, λ[i] training quality ``qualities[i]``.
+    lmbda: list[float]
+    qualities: list[int] = field(default_factory=list)
     alpha: float = 0.0
     architecture: str = "mean-scale-hyperprior"
     N: int = 128
@@ -63,6 +66,19 @@ class TrainConfig:
     log_every: int = 25
     val_images: int = 8
     extra: dict = field(default_factory=dict)
+
+
+def rate_schedule(cfg: TrainConfig, levels: int) -> list[tuple[int, float]]:
+    """(rate level, λ) of each trained rate; training steps cycle through them."""
+    if not cfg.qualities:
+        if len(cfg.lmbda) != 1:
+            raise ValueError("several λ values need --quality for each (a variable-rate architecture)")
+        return [(0, cfg.lmbda[0])]
+    if len(cfg.qualities) != len(cfg.lmbda):
+        raise ValueError("give one --quality per --lambda")
+    if levels == 1 or not all(1 <= q <= levels for q in cfg.qualities):
+        raise ValueError(f"{cfg.architecture} has {levels} rate level(s): qualities must be in 1..{levels}")
+    return [(q - 1, lmbda) for q, lmbda in zip(cfg.qualities, cfg.lmbda)]
 
 
 def lr_at(cfg: TrainConfig, step: int) -> float:
@@ -99,7 +115,8 @@ class Trainer:
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
-        self.loss = ObserverLoss(cfg.lmbda, cfg.alpha, observer, cfg.feature_scale)
+        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale)
+        self.rates = rate_schedule(cfg, self.model.rate_gain.levels)  # type: ignore[union-attr]
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
         self.wall = 0.0
@@ -107,8 +124,24 @@ class Trainer:
         if ckpt.exists():
             self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
         elif cfg.init_from:
-            state = torch.load(cfg.init_from, map_location=self.device, weights_only=False)
-            self.model.load_state_dict(state.get("model", state))
+            self._init_from(Path(cfg.init_from))
+
+    def _init_from(self, path: Path) -> None:
+        """Fine-tune from another run: its weights, and for a variable-rate network
+        started from a single-rate one, gains spread around the source's λ."""
+        state = torch.load(path, map_location=self.device, weights_only=False)
+        missing, unexpected = self.model.load_state_dict(state.get("model", state), strict=False)
+        if unexpected or any(not k.startswith("rate_gain.") for k in missing):
+            raise ValueError(f"{path} does not fit {self.cfg.architecture}: missing {missing}, unexpected {unexpected}")
+        if missing:
+            source = state["config"]["lmbda"]
+            reference = source[0] if isinstance(source, list) else source
+            with torch.no_grad():
+                for level, lmbda in self.rates:
+                    # Rate grows roughly with log λ; 0.4 is a starting point, the gains are trained.
+                    log_gain = 0.4 * math.log(lmbda / reference)
+                    self.model.rate_gain.log_gain[level].fill_(log_gain)  # type: ignore[union-attr,index]
+                    self.model.rate_gain.log_inv_gain[level].fill_(-log_gain)  # type: ignore[union-attr,index]
 
     def _restore(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
@@ -160,8 +193,9 @@ class Trainer:
         for group in self.opt.param_groups:
             group["lr"] = lr_at(cfg, self.step)
         self.model.train()
-        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device))
-        terms = self.loss(x, x_hat, likelihoods)
+        level, lmbda = self.rates[self.step % len(self.rates)]
+        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level)
+        terms = self.loss(x, x_hat, likelihoods, lmbda)
         self.opt.zero_grad(set_to_none=True)
         terms.loss.backward()
         self._average_gradients()
@@ -173,6 +207,7 @@ class Trainer:
         self._average_gradients()
         self.aux_opt.step()
         return {
+            "level": level,
             "loss": terms.loss.item(),
             "bpp": terms.bpp.item(),
             "msssim": terms.msssim.item(),
@@ -182,25 +217,26 @@ class Trainer:
 
     @torch.no_grad()
     def validate(self) -> dict[str, float]:
-        """Noise-free forward pass on fixed crops of the training set itself.
+        """Noise-free forward pass on fixed crops of the training set itself, per rate.
 
         Kodak and imagenet-1000 are evaluation sets and must not steer training,
         so the check uses fixed training crops (step −1 of the sampler).
         """
         self.model.eval()
         x = self.sampler.batch_at(-1)[: self.cfg.val_images].to(self.device)
-        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device))
-        x_hat = x_hat.clamp(0, 1)
-        terms = self.loss(x, x_hat, likelihoods)
-        mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
-        out = {
-            "val_bpp": terms.bpp.item(),
-            "val_psnr": (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item(),
-            "val_msssim": terms.msssim.item(),
-        }
-        if self.loss.observer is not None:
-            agree = self.loss.observer(x_hat).argmax(1) == self.loss.observer(x).argmax(1)
-            out["val_top1_agreement"] = agree.float().mean().item()
+        out: dict[str, float] = {}
+        for i, (level, lmbda) in enumerate(self.rates):
+            x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level)
+            x_hat = x_hat.clamp(0, 1)
+            terms = self.loss(x, x_hat, likelihoods, lmbda)
+            mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
+            suffix = f"_q{self.cfg.qualities[i]}" if self.cfg.qualities else ""
+            out[f"val_bpp{suffix}"] = terms.bpp.item()
+            out[f"val_psnr{suffix}"] = (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item()
+            out[f"val_msssim{suffix}"] = terms.msssim.item()
+            if self.loss.observer is not None:
+                agree = self.loss.observer(x_hat).argmax(1) == self.loss.observer(x).argmax(1)
+                out[f"val_top1_agreement{suffix}"] = agree.float().mean().item()
         return out
 
     def run(self, progress: bool = True, until: Optional[int] = None) -> None:

@@ -34,15 +34,15 @@ class LossTerms:
 
 
 class ObserverLoss(nn.Module):
-    def __init__(self, lmbda: float, alpha: float, observer: Optional[FeatureObserver], feature_scale: float):
+    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float):
         super().__init__()
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
         if alpha > 0 and observer is None:
             raise ValueError("alpha > 0 needs an observer")
-        self.lmbda, self.alpha, self.observer, self.feature_scale = lmbda, alpha, observer, feature_scale
+        self.alpha, self.observer, self.feature_scale = alpha, observer, feature_scale
 
-    def forward(self, x: Tensor, x_hat: Tensor, likelihoods: dict[str, Tensor]) -> LossTerms:
+    def forward(self, x: Tensor, x_hat: Tensor, likelihoods: dict[str, Tensor], lmbda: float) -> LossTerms:
         n, _, h, w = x.shape
         bpp = likelihood_bpp(likelihoods, n * h * w)
         x_hat = x_hat.float().clamp(0, 1)
@@ -54,4 +54,4 @@ class ObserverLoss(nn.Module):
         else:
             feat = torch.zeros((), device=x.device)
         distortion = (1 - self.alpha) * (1 - ssim) + self.alpha * feat
-        return LossTerms(bpp + self.lmbda * distortion, bpp, ssim, feat)
+        return LossTerms(bpp + lmbda * distortion, bpp, ssim, feat)
