@@ -1,0 +1,80 @@
+"""The classical codecs odic is compared with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from odic.baselines.registry import BaselineCodec, register_codec
+
+
+def _heif_plugin() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
+def _jxl_plugin() -> None:
+    import pillow_jxl  # noqa: F401  (importing registers the JXL format)
+
+
+@register_codec
+class Jpeg(BaselineCodec):
+    """Baseline JPEG (libjpeg) with 4:2:0 chroma subsampling, the web default."""
+
+    name, pil_format, suffix, low, high = "jpeg", "JPEG", ".jpg", 1, 95
+
+    def options(self, quality: float) -> dict[str, Any]:
+        return {"quality": int(quality), "subsampling": 2, "optimize": True}
+
+
+@register_codec
+class Jpeg444(Jpeg):
+    """JPEG without chroma subsampling."""
+
+    name = "jpeg444"
+
+    def options(self, quality: float) -> dict[str, Any]:
+        return {**super().options(quality), "subsampling": 0}
+
+
+@register_codec
+class WebP(BaselineCodec):
+    """Lossy WebP (libwebp), best compression method."""
+
+    name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
+
+    def options(self, quality: float) -> dict[str, Any]:
+        return {"quality": int(quality), "method": 6}
+
+
+@register_codec
+class Avif(BaselineCodec):
+    """AVIF (AV1 intra) through Pillow's libavif."""
+
+    name, pil_format, suffix, low, high = "avif", "AVIF", ".avif", 0, 100
+
+
+@register_codec
+class Jpeg2000(BaselineCodec):
+    """JPEG 2000 (OpenJPEG, irreversible 9/7 wavelet); the setting is the target bpp itself."""
+
+    name, pil_format, suffix, low, high, integer = "jpeg2000", "JPEG2000", ".jp2", 0.02, 8.0, False
+
+    def options(self, quality: float) -> dict[str, Any]:
+        return {"quality_mode": "rates", "quality_layers": [24.0 / quality], "irreversible": True}
+
+
+@register_codec
+class JpegXL(BaselineCodec):
+    """JPEG XL (libjxl) through pillow-jxl-plugin."""
+
+    name, pil_format, suffix, low, high = "jpegxl", "JXL", ".jxl", 0, 99  # 100 means lossless, a different mode
+    plugin = _jxl_plugin
+
+
+@register_codec
+class Heic(BaselineCodec):
+    """HEIC (HEVC intra, x265) through pillow-heif: the installable relative of BPG."""
+
+    name, pil_format, suffix, low, high = "heic", "HEIF", ".heic", 0, 100
+    plugin = _heif_plugin

@@ -1,0 +1,107 @@
+"""One small class per codec, one registry, and a target-bpp search that works for all.
+
+Like Pillow's plugins: each codec says how to write an image at a quality
+setting and how to read it back; everything else (searching the setting that
+reaches a target bpp, measuring) is shared. All codecs run in-process through
+Pillow and its plugins — no external binaries — and sizes are the real
+encoded bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
+
+from PIL import Image
+
+from odic.errors import OdicError
+
+
+class BaselineCodec:
+    """A classical codec driven by one monotone quality setting."""
+
+    name: ClassVar[str]
+    #: Pillow format name used to save.
+    pil_format: ClassVar[str]
+    suffix: ClassVar[str]
+    #: Range of the quality setting; a larger setting must never give fewer bytes.
+    low: ClassVar[float]
+    high: ClassVar[float]
+    integer: ClassVar[bool] = True
+    #: Plugin import that registers the format with Pillow, if any.
+    plugin: ClassVar[Callable[[], Any] | None] = None
+
+    def options(self, quality: float) -> dict[str, Any]:
+        return {"quality": int(quality)}
+
+    def encode(self, image: Image.Image, quality: float) -> bytes:
+        if self.plugin is not None:
+            type(self).plugin()  # type: ignore[misc]
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format=self.pil_format, **self.options(quality))
+        return buffer.getvalue()
+
+    def decode(self, data: bytes) -> Image.Image:
+        if self.plugin is not None:
+            type(self).plugin()  # type: ignore[misc]
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        return image.convert("RGB")
+
+
+_CODECS: dict[str, type[BaselineCodec]] = {}
+
+
+def register_codec(cls: type[BaselineCodec]) -> type[BaselineCodec]:
+    if cls.name in _CODECS:
+        raise ValueError(f"codec {cls.name!r} registered twice")
+    _CODECS[cls.name] = cls
+    return cls
+
+
+def get_codec(name: str) -> BaselineCodec:
+    try:
+        return _CODECS[name]()
+    except KeyError:
+        raise OdicError(f"unknown codec {name!r} (known: {', '.join(sorted(_CODECS))})") from None
+
+
+def list_codecs() -> list[str]:
+    return sorted(_CODECS)
+
+
+@dataclass(frozen=True)
+class AtRate:
+    data: bytes
+    quality: float
+    bpp: float
+
+
+def encode_at_bpp(codec: BaselineCodec, image: Image.Image, target_bpp: float, steps: int = 12) -> AtRate:
+    """The encoding whose bpp is closest to ``target_bpp`` (bisection on the quality setting).
+
+    Reports the bpp actually reached: codecs cannot hit every rate, and small
+    images may not reach low targets at all.
+    """
+    pixels = image.width * image.height
+
+    def attempt(q: float) -> AtRate:
+        q = round(q) if codec.integer else q
+        data = codec.encode(image, q)
+        return AtRate(data, q, 8 * len(data) / pixels)
+
+    lo, hi = codec.low, codec.high
+    best = attempt(lo)
+    candidates = [best, attempt(hi)]
+    for _ in range(steps):
+        if codec.integer and hi - lo <= 1:
+            break
+        mid = (lo + hi) / 2
+        result = attempt(mid)
+        candidates.append(result)
+        if result.bpp < target_bpp:
+            lo = mid
+        else:
+            hi = mid
+    return min(candidates, key=lambda r: abs(r.bpp - target_bpp))
