@@ -47,3 +47,21 @@ def test_lite0_classifies_imagenet_samples(lite0) -> None:
     items = read_labels(IMAGENET / "labels.csv")[:40]
     result = top_k(lite0, items)
     assert result["top1"] >= 0.8, result  # 88.4 % on all 500 with this preprocessing
+
+
+OBSERVERS = SHARED / "observers"
+
+
+@pytest.mark.skipif(not (IMAGENET.exists() and OBSERVERS.exists()), reason="../shared data or observers not present")
+@pytest.mark.parametrize("spec,floor", [
+    ("tflite:mobilenet_v2_1.0_224_quant.tflite", 0.75),  # 86.6 % on all 500
+    ("tflite:mobilenet_v1_0.5_160_quant.tflite", 0.5),   # 67.4 %
+    ("onnx:mobilenetv2-12-int8.onnx", 0.7),              # 82.0 %
+])
+def test_black_box_observers(spec: str, floor: float) -> None:
+    from odic.observers import create_evaluator
+
+    kind, _, name = spec.partition(":")
+    evaluator = create_evaluator(f"{kind}:{OBSERVERS / name}")
+    result = top_k(evaluator, read_labels(IMAGENET / "labels.csv")[:40])
+    assert result["top1"] >= floor, result

@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 from rich.progress import track
 
-from odic.observers import FeatureObserver
+from odic.observers import Evaluator
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def read_labels(csv_path: Path, images: Optional[Path] = None) -> list[Labelled]
 
 
 def top_k(
-    observer: FeatureObserver,
+    observer: Evaluator,
     items: Iterable[Labelled],
     load: Callable[[Path], Image.Image] = lambda p: Image.open(p).convert("RGB"),
     batch: int = 16,
@@ -38,14 +38,11 @@ def top_k(
 
     ``load`` lets callers substitute a decoded (compressed) version of each image.
     """
-    transform = observer.eval_transform()
     items = list(items)
     hits1 = hits5 = 0
     batches = [items[i : i + batch] for i in range(0, len(items), batch)]
     for chunk in track(batches, description=observer.name, disable=not progress):
-        x = torch.stack([transform(load(item.path)) for item in chunk])
-        with torch.inference_mode():
-            top5 = observer(x).topk(5, dim=1).indices
+        top5 = observer.classify([load(item.path) for item in chunk]).topk(5, dim=1).indices
         labels = torch.tensor([item.label for item in chunk])[:, None]
         hits1 += int((top5[:, :1] == labels).sum())
         hits5 += int((top5 == labels).any(dim=1).sum())

@@ -1,9 +1,39 @@
-"""Machine observers: frozen ImageNet classifiers used as a loss and as judges."""
+"""Machine observers: frozen ImageNet classifiers used as a loss and as judges.
 
+:func:`create_evaluator` takes one spec for every kind of judge: a registered
+or timm name (``lite2``), ``tflite:PATH`` or ``onnx:PATH``. Each has
+``name`` and ``classify(images) -> logits`` over the 1000 ILSVRC classes.
+"""
+
+from pathlib import Path
+from typing import Protocol, Sequence, Union
+
+from PIL import Image
+from torch import Tensor
+
+from odic.observers.blackbox import OnnxObserver, TFLiteObserver
 from odic.observers.timm_observers import (
     FeatureObserver,
     create_observer,
     list_observers,
 )
 
-__all__ = ["FeatureObserver", "create_observer", "list_observers"]
+
+class Evaluator(Protocol):
+    name: str
+
+    def classify(self, images: Sequence[Image.Image]) -> Tensor: ...
+
+
+_PREFIXES = {"tflite": TFLiteObserver, "onnx": OnnxObserver}
+
+
+def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxObserver]:
+    kind, _, path = spec.partition(":")
+    if path and kind in _PREFIXES:
+        return _PREFIXES[kind](Path(path))
+    return create_observer(spec)
+
+
+__all__ = ["Evaluator", "FeatureObserver", "OnnxObserver", "TFLiteObserver", "create_evaluator", "create_observer",
+           "list_observers"]

@@ -110,6 +110,12 @@ class FeatureObserver(nn.Module):
         """ImageNet logits (1000 classes, ILSVRC order) of RGB images in [0, 1]."""
         return self.model(self._prepare(x))
 
+    def classify(self, images: Sequence[Image.Image]) -> Tensor:
+        """Logits for PIL images, through the model's standard eval preprocessing."""
+        transform = self.eval_transform()
+        with torch.inference_mode():
+            return self(torch.stack([transform(image.convert("RGB")) for image in images]))
+
     def eval_transform(self) -> Callable[[Image.Image], Tensor]:
         """timm's standard eval preprocessing (resize, centre crop) to a [0, 1] tensor.
 
