@@ -46,7 +46,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Tables go to stdout; when it is a pipe or file, do not squeeze them into 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 OUTPUT_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "ppm": "PPM"}
 
@@ -268,7 +268,7 @@ def info(
     table = Table(title=item.label, show_header=False)
     for key, value in fields.items():
         table.add_row(key, str(value))
-    out.print(table)
+    out_console.print(table)
 
 
 @app.command()
@@ -290,7 +290,7 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
             c.sha256[:8], f"{c.alpha:g}", str(c.quality), f"{c.lmbda:g}", c.architecture, f"{c.N}/{c.M}", str(c.steps),
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
-    out.print(table)
+    out_console.print(table)
 
 
 @app.command()
@@ -314,7 +314,7 @@ def demo(
     for r in rows:
         table.add_row(r.image, r.observer, f"{r.alpha:g}", f"{r.num_bytes:,}", f"{r.bpp:.3f}", f"{r.psnr:.2f}",
                       f"{r.msssim:.4f}", f"{r.encode_s:.2f}", f"{r.decode_s:.2f}")
-    out.print(table)
+    out_console.print(table)
     err.print(f"wrote {output}")
 
 
@@ -376,6 +376,47 @@ def export_cmd(
         fail(str(e))
     for card in cards:
         err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")
+
+
+@app.command()
+def sweep(
+    images: Path = typer.Option(..., "--images", help="Folder of images (compressed at native resolution)."),
+    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (the resumable cache), summary.csv, plots."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="labels.csv (file,class_index) for top-1 / top-5."),
+    codecs: str = typer.Option("jpeg,webp,odic:0", "--codecs", help="Comma-separated: jpeg, jpeg444, webp, avif, "
+                               "jpeg2000, jpegxl, heic, odic:<alpha> (every installed quality)."),
+    rates: str = typer.Option("0.1,0.25,0.5,1.0", "--rates", help="Target bpp for the classical codecs."),
+    observers: str = typer.Option("", "--observers", help="Comma-separated judges: lite2, tflite:PATH, onnx:PATH."),
+    reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use only the first K images."),
+) -> None:
+    """Rate–distortion and rate–accuracy curves of odic and classical codecs (resumable)."""
+    from odic.data.files import find_images
+    from odic.eval import plots
+    from odic.eval import sweep as sweeps
+    from odic.eval.accuracy import Labelled, read_labels
+
+    items = read_labels(labels, images) if labels else [Labelled(p, None) for p in find_images(images)]  # type: ignore[arg-type]
+    items = items[:limit] if limit else items
+    judges = [s for s in observers.split(",") if s]
+    try:
+        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r])
+    except (OdicError, ValueError) as e:
+        fail(str(e))
+    sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
+    rows = sweeps.summarize(out, judges)
+    metrics = ["psnr", "msssim"] + [f"top1:{j}" for j in judges if labels]
+    plots.rate_curves(rows, metrics, out)
+    table = sweeps.bd_table(rows, reference, metrics)
+    (out / "bd_rate.json").write_text(json.dumps({"reference": reference, "rows": table}, indent=2) + "\n")
+    summary = Table(title=f"{len(items)} images — BD-rate vs {reference} (%; negative = fewer bits)")
+    for column in ["codec", *metrics]:
+        summary.add_column(column, justify="right")
+    for row in table:
+        summary.add_row(row["codec"], *(f"{row[m]:.1f}" for m in metrics))
+    out_console.print(summary)
+    err.print(f"wrote {out / sweeps.SUMMARY}, plots and bd_rate.json")
 
 
 def main() -> None:
