@@ -30,7 +30,7 @@ from rich.table import Table
 
 from odic import api
 from odic.codec import zoo
-from odic.codec.image import DEFAULT_MAX_PIXELS, load_image
+from odic.codec.image import DEFAULT_MAX_PIXELS, ImageConversionWarning, load_image
 from odic.data.files import IMAGE_SUFFIXES, Input, expand
 from odic.errors import OdicError
 from odic.eval.metrics import bits_per_pixel
@@ -115,10 +115,11 @@ def _run(inputs: list[Input], work: Callable[[Input], Outcome], verb: str) -> No
             bar.update(task, name=item.relative.name)
             try:
                 with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+                    warnings.simplefilter("always", ImageConversionWarning)
                     outcome = work(item)
                 for w in caught:
-                    err.print(f"odic: warning: {item.label}: {w.message}", markup=False)
+                    if issubclass(w.category, ImageConversionWarning):  # ours; library chatter stays quiet
+                        err.print(f"odic: warning: {item.label}: {w.message}", markup=False)
                 total.in_bytes += outcome.in_bytes
                 total.out_bytes += outcome.out_bytes
                 total.pixels += outcome.pixels
