@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+import torch
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -418,6 +419,37 @@ def sweep(
         summary.add_row(row["codec"], *(f"{row[m]:.1f}" for m in metrics))
     out_console.print(summary)
     err.print(f"wrote {out / sweeps.SUMMARY}, plots and bd_rate.json")
+
+
+@app.command()
+def bench(
+    images: Path = typer.Option(..., "--images", help="Folder of images (e.g. ../shared/data/kodak)."),
+    limit: int = typer.Option(4, "--limit", min=1, help="Use the first K images."),
+    codecs: str = typer.Option("jpeg,webp,avif,jpeg2000,jpegxl,heic", "--codecs", help="Classical codecs to time too."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
+    alpha: float = typer.Option(0.0, "--alpha", help="odic α."),
+) -> None:
+    """Encode / decode megapixels per second; odic against CompressAI's plain path on the same weights."""
+    from odic.data.files import find_images
+    from odic.eval.bench import baseline_speed, odic_speed
+
+    files = find_images(images)[:limit]
+    if not files:
+        fail(f"no images in {images}")
+    try:
+        codec = api.load_codec(alpha, quality)
+    except (OdicError, ValueError) as e:
+        fail(str(e))
+    ours, reference = odic_speed(codec, files)
+    rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5) for c in codecs.split(",") if c]
+    table = Table(title=f"{len(files)} images, {torch.get_num_threads()} threads")
+    for column in ("codec", "encode MP/s", "decode MP/s"):
+        table.add_column(column, justify="right")
+    for r in rows:
+        table.add_row(r.codec, f"{r.encode_mps:.2f}", f"{r.decode_mps:.2f}")
+    out_console.print(table)
+    out_console.print(f"odic / CompressAI: encode ×{ours.encode_mps / reference.encode_mps:.2f}, "
+                      f"decode ×{ours.decode_mps / reference.decode_mps:.2f}")
 
 
 def main() -> None:

@@ -31,3 +31,12 @@ def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
     assert [(r["codec"], r["setting"]) for r in rows] == [("jpeg", "0.5"), ("jpeg", "1"), ("odic:0", "1"), ("odic:0", "2")]
     assert all(r["images"] == 2 and r["bpp"] > 0 for r in rows)
     assert (out / sweep.SUMMARY).read_text().startswith("codec,setting,images,bpp,psnr,msssim")
+
+
+def test_bench_reports_the_compressai_ratio(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    Image.fromarray(random_image(64, 96)).save(tmp_path / "a.png")
+    r = run_cli("bench", "--images", str(tmp_path), "--codecs", "jpeg", "--quality", "1")
+    assert r.returncode == 0, r.stderr.decode()
+    assert "odic / CompressAI: encode ×" in r.stdout.decode()
