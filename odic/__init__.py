@@ -12,7 +12,9 @@ warnings.filterwarnings("ignore", message=r".*torch\.jit\.script.*is deprecated"
 
 from odic.api import decode, encode, info, load_codec
 from odic.codec.codec import Codec
+from odic.data import CompressedImageFolder, compress_dataset, decompress_dataset
 from odic.errors import OdicError
 
 __version__ = "0.1.0"
-__all__ = ["Codec", "OdicError", "decode", "encode", "info", "load_codec"]
+__all__ = ["Codec", "CompressedImageFolder", "OdicError", "compress_dataset", "decode", "decompress_dataset", "encode",
+           "info", "load_codec"]

@@ -452,6 +452,37 @@ def bench(
                       f"decode ×{ours.decode_mps / reference.decode_mps:.2f}")
 
 
+@app.command("compress-dataset")
+def compress_dataset_cmd(
+    src: Path = typer.Argument(..., help="Folder of images (recursive)."),
+    dst: Path = typer.Argument(..., help="Output folder: the mirrored tree and manifest.jsonl."),
+    codec: str = typer.Option("odic", "--codec", help="odic, or a classical codec (jpeg, webp, avif, …)."),
+    alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="odic observer weight."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
+    target_bpp: Optional[float] = typer.Option(None, "--target-bpp", help="Target bpp for a classical codec."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
+    engine: str = typer.Option("local", "--engine", help="Execution engine."),
+) -> None:
+    """Compress a whole image collection; safe to interrupt: run it again to finish."""
+    from odic.data.dataset import compress_dataset, summary_dict
+
+    if not src.is_dir():
+        fail(f"{src}: not a directory")
+    try:
+        summary = compress_dataset(src, dst, codec=codec, alpha=alpha, quality=quality, target_bpp=target_bpp,
+                                   workers=workers, engine=engine, progress=err.is_terminal)
+    except (OdicError, ValueError) as e:
+        fail(str(e))
+    for rel, problem in summary.failed:
+        err.print(f"odic: error: {src / rel}: {problem}", markup=False)
+    s = summary_dict(summary)
+    err.print(f"{s['files']} files ({s['skipped']} already done, {len(s['failed'])} failed): "
+              f"{s['source_bytes']:,} → {s['bytes']:,} bytes (×{s['compression_ratio']}), "
+              f"mean {s['mean_bpp']} bpp, {s['seconds']:.1f} s", markup=False)
+    if summary.failed:
+        raise typer.Exit(2)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,240 @@
+"""Compressing whole image collections: resumable, parallel, safe to kill at any moment.
+
+Write order for each image: the compressed bytes go to a temporary file, then
+one line is appended to ``manifest.jsonl``, then the temporary file is renamed
+into place. So after a kill:
+
+- a file on disk under its final name is complete and has its manifest line —
+  a rerun never encodes it again;
+- a manifest line whose file is missing (killed before the rename) is redone;
+- leftover ``*.part`` temporaries are removed.
+
+When the run completes, the manifest is rewritten once, one line per file in
+sorted order. Only the main process writes; workers just compress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from PIL import Image
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from odic.data.files import find_images
+from odic.errors import OdicError
+from odic.fsutil import atomic_write_bytes
+
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to compress with: ``codec`` "odic" (α, quality) or a classical codec (target bpp)."""
+
+    codec: str = "odic"
+    alpha: float = 0.0
+    quality: Optional[int] = None
+    target_bpp: Optional[float] = None
+
+    @property
+    def suffix(self) -> str:
+        if self.codec == "odic":
+            return ".odic"
+        from odic.baselines import get_codec
+
+        return get_codec(self.codec).suffix
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    skipped: int = 0
+    source_bytes: int = 0
+    bytes: int = 0
+    pixels: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def mean_bpp(self) -> float:
+        return 8 * self.bytes / self.pixels if self.pixels else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.source_bytes / self.bytes if self.bytes else 0.0
+
+
+def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
+    """Compress one file (runs in a worker); returns the bytes and the manifest fields."""
+    raw = source.read_bytes()
+    if settings.codec == "odic":
+        from odic import api
+        from odic.codec.image import load_image
+
+        codec = api.load_codec(settings.alpha, settings.quality)
+        image = load_image(raw)
+        data = codec.encode_image(image).data
+        height, width = image.height, image.width
+        details = {"alpha": codec.alpha, "quality": codec.quality, "model_id": codec.model_id.hex()}
+    else:
+        from odic.baselines import encode_at_bpp, get_codec
+        from odic.codec.image import load_image
+
+        image = load_image(raw)
+        picture = Image.fromarray(image.rgb)
+        baseline = get_codec(settings.codec)
+        result = encode_at_bpp(baseline, picture, settings.target_bpp or 0.5)
+        data, height, width = result.data, image.height, image.width
+        details = {"target_bpp": settings.target_bpp, "setting": result.quality}
+    return data, {
+        "source_sha256": hashlib.sha256(raw).hexdigest(), "source_bytes": len(raw), "bytes": len(data),
+        "bpp": round(8 * len(data) / (height * width), 5), "height": height, "width": width,
+        "codec": settings.codec, **details,
+    }
+
+
+def _worker(args: tuple[Path, Settings]) -> tuple[Optional[bytes], dict]:
+    source, settings = args
+    try:
+        return _compress_one(source, settings)
+    except (OdicError, OSError) as e:
+        return None, {"error": str(e)}
+
+
+def _read_manifest(dst: Path) -> dict[str, dict]:
+    path = dst / MANIFEST
+    if not path.exists():
+        return {}
+    entries = {}
+    for line in path.read_bytes().split(b"\n"):
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # empty, or cut by a kill
+        entries[entry["path"]] = entry
+    return entries
+
+
+def _complete(dst: Path, entry: Optional[dict], out_rel: str) -> bool:
+    target = dst / out_rel
+    return entry is not None and target.exists() and target.stat().st_size == entry["bytes"]
+
+
+Job = tuple[Path, Settings]
+Result = tuple[Optional[bytes], dict]
+
+
+def _local(jobs: list[Job], workers: int) -> Iterator[Result]:
+    """This machine: the calling process, or a pool of ``workers`` processes (results in order)."""
+    if workers <= 1:
+        yield from map(_worker, jobs)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(_worker, jobs)
+
+
+#: Execution engines: each maps the worker over the jobs and yields results in job order.
+ENGINES: dict[str, Callable[[list[Job], int], Iterator[Result]]] = {"local": _local}
+
+
+def compress_dataset(
+    src: Path,
+    dst: Path,
+    *,
+    codec: str = "odic",
+    alpha: float = 0.0,
+    quality: Optional[int] = None,
+    target_bpp: Optional[float] = None,
+    workers: int = 1,
+    engine: str = "local",
+    progress: bool = False,
+) -> Summary:
+    """Compress every image under ``src`` into a mirrored tree under ``dst`` (see module docstring)."""
+    src, dst = Path(src), Path(dst)
+    if engine not in ENGINES:
+        raise OdicError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
+    settings = Settings(codec, alpha, quality, target_bpp)
+    suffix = settings.suffix
+    dst.mkdir(parents=True, exist_ok=True)
+    for stale in dst.rglob("*.part"):
+        stale.unlink()
+    done = _read_manifest(dst)
+    start, summary = time.perf_counter(), Summary()
+    sources = find_images(src)
+    todo = []
+    for source in sources:
+        rel = source.relative_to(src).as_posix()
+        out_rel = Path(rel).with_suffix(suffix).as_posix()
+        if _complete(dst, done.get(rel), out_rel):
+            summary.skipped += 1
+        else:
+            todo.append((rel, out_rel, source))
+    columns = [TextColumn("compress"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.speed} img/s"),
+               TimeRemainingColumn()]
+    with open(dst / MANIFEST, "ab") as manifest, Progress(*columns, disable=not progress) as bar:
+        task = bar.add_task("compress", total=len(todo))
+        results = ENGINES[engine]([(source, settings) for _, _, source in todo], workers)
+        for (rel, out_rel, _), (data, fields) in zip(todo, results):
+            bar.advance(task)
+            if data is None:
+                summary.failed.append((rel, fields["error"]))
+                continue
+            target = dst / out_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(target.name + ".part")
+            part.write_bytes(data)
+            manifest.write(json.dumps({"path": rel, "file": out_rel, **fields}).encode() + b"\n")
+            manifest.flush()
+            os.fsync(manifest.fileno())
+            os.replace(part, target)
+    entries = _read_manifest(dst)
+    lines = [json.dumps(entries[k]) for k in sorted(entries) if _complete(dst, entries[k], entries[k]["file"])]
+    atomic_write_bytes(dst / MANIFEST, ("\n".join(lines) + "\n").encode() if lines else b"")
+    for line in lines:
+        entry = json.loads(line)
+        summary.files += 1
+        summary.source_bytes += entry["source_bytes"]
+        summary.bytes += entry["bytes"]
+        summary.pixels += entry["height"] * entry["width"]
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def decompress_dataset(src: Path, dst: Path, fmt: str = "PNG") -> Summary:
+    """Decode every file listed in ``src/manifest.jsonl`` into a mirrored tree of images."""
+    from odic import api
+    from odic.baselines import get_codec
+
+    summary, start = Summary(), time.perf_counter()
+    for rel, entry in sorted(_read_manifest(Path(src)).items()):
+        data = (Path(src) / entry["file"]).read_bytes()
+        picture = api.decode(data) if entry["codec"] == "odic" else get_codec(entry["codec"]).decode(data)
+        buffer = io.BytesIO()
+        picture.save(buffer, format=fmt)
+        target = Path(dst) / Path(rel).with_suffix("." + fmt.lower())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, buffer.getvalue())
+        summary.files += 1
+        summary.bytes += len(data)
+        summary.pixels += picture.width * picture.height
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def summary_dict(summary: Summary) -> dict:
+    return {**asdict(summary), "mean_bpp": round(summary.mean_bpp, 4), "compression_ratio": round(summary.ratio, 2)}
+
