@@ -461,7 +461,8 @@ def compress_dataset_cmd(
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
     target_bpp: Optional[float] = typer.Option(None, "--target-bpp", help="Target bpp for a classical codec."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
-    engine: str = typer.Option("local", "--engine", help="Execution engine."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine), or ray (the cluster of $RAY_ADDRESS; "
+                               "a local Ray instance when unset)."),
 ) -> None:
     """Compress a whole image collection; safe to interrupt: run it again to finish."""
     from odic.data.dataset import compress_dataset, summary_dict

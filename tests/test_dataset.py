@@ -93,3 +93,21 @@ def test_compressed_image_folder(tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     labels.write_text("file,class_index\nimg4.png,42\n")
     assert CompressedImageFolder(tmp_path / "dst", labels=labels)[i][1] == 42
+
+
+def test_ray_engine_writes_the_same_files_as_local(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray", reason="the 'scale' extra (Ray) is not installed")
+    src = _tree(tmp_path / "src", 4)
+    compress_dataset(src, tmp_path / "local", quality=1)
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    except Exception as e:  # noqa: BLE001 — any failure to start Ray is a reason to skip, not to fail
+        pytest.skip(f"Ray cannot start here: {e}")
+    try:
+        compress_dataset(src, tmp_path / "ray", quality=1, engine="ray")
+    finally:
+        ray.shutdown()
+    local_files = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*.odic"))
+    assert local_files == sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*.odic"))
+    for rel in local_files:
+        assert (tmp_path / "local" / rel).read_bytes() == (tmp_path / "ray" / rel).read_bytes()

@@ -20,10 +20,9 @@ import io
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from PIL import Image
 from rich.progress import (
@@ -34,6 +33,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from odic.data.engines import ENGINES
 from odic.data.files import find_images
 from odic.errors import OdicError
 from odic.fsutil import atomic_write_bytes
@@ -134,23 +134,6 @@ def _complete(dst: Path, entry: Optional[dict], out_rel: str) -> bool:
     return entry is not None and target.exists() and target.stat().st_size == entry["bytes"]
 
 
-Job = tuple[Path, Settings]
-Result = tuple[Optional[bytes], dict]
-
-
-def _local(jobs: list[Job], workers: int) -> Iterator[Result]:
-    """This machine: the calling process, or a pool of ``workers`` processes (results in order)."""
-    if workers <= 1:
-        yield from map(_worker, jobs)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(_worker, jobs)
-
-
-#: Execution engines: each maps the worker over the jobs and yields results in job order.
-ENGINES: dict[str, Callable[[list[Job], int], Iterator[Result]]] = {"local": _local}
-
-
 def compress_dataset(
     src: Path,
     dst: Path,
@@ -187,7 +170,7 @@ def compress_dataset(
                TimeRemainingColumn()]
     with open(dst / MANIFEST, "ab") as manifest, Progress(*columns, disable=not progress) as bar:
         task = bar.add_task("compress", total=len(todo))
-        results = ENGINES[engine]([(source, settings) for _, _, source in todo], workers)
+        results = ENGINES[engine](_worker, [(source, settings) for _, _, source in todo], workers)
         for (rel, out_rel, _), (data, fields) in zip(todo, results):
             bar.advance(task)
             if data is None:
