@@ -8,6 +8,7 @@ across engines.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +24,8 @@ def local(worker: Worker, jobs: Sequence[Any], workers: int) -> Iterator[Any]:
     if workers <= 1:
         yield from map(worker, jobs)
         return
-    with ProcessPoolExecutor(workers) as pool:
+    # spawn, not fork: a forked child of a process that already ran torch can deadlock in OpenMP.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from pool.map(worker, jobs)
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 from PIL import Image
@@ -25,6 +25,7 @@ from rich.progress import track
 from odic.baselines import encode_at_bpp, get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image
+from odic.data import engines
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
 from odic.eval.metrics import bits_per_pixel, msssim_uint8, psnr
@@ -117,18 +118,10 @@ def run(jobs: Sequence[Job], observers: Sequence[str], out: Path, workers: int =
     done = _done(out)
     todo = [j for j in jobs if j.key not in done]
     with open(out / RECORDS, "a") as sink:
-        results: Iterator[dict]
-        if workers > 1:
-            pool = ProcessPoolExecutor(workers)
-            results = pool.map(evaluate, todo, [observers] * len(todo), chunksize=4)
-        else:
-            pool = None
-            results = (evaluate(j, observers) for j in todo)
+        results = engines.local(partial(evaluate, observers=observers), todo, workers)
         for record in track(results, total=len(todo), description="sweep", disable=not progress):
             sink.write(json.dumps(record) + "\n")
             sink.flush()
-        if pool is not None:
-            pool.shutdown()
     return out / RECORDS
 
 
