@@ -19,13 +19,22 @@ from odic.errors import OdicError
 Worker = Callable[[Any], Any]
 
 
+def _share_cores(workers: int) -> None:
+    """Give each pool process its share of the cores: torch's default (all cores in
+    every process) oversubscribes them and makes a pool slower than one process."""
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+
+
 def local(worker: Worker, jobs: Sequence[Any], workers: int) -> Iterator[Any]:
     """The calling process, or a pool of ``workers`` processes on this machine."""
     if workers <= 1:
         yield from map(worker, jobs)
         return
     # spawn, not fork: a forked child of a process that already ran torch can deadlock in OpenMP.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_share_cores, initargs=(workers,)) as pool:
         yield from pool.map(worker, jobs)
 
 
