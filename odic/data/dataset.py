@@ -33,9 +33,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from odic import api
+from odic.baselines import encode_at_bpp, get_codec
+from odic.codec.image import load_image
 from odic.data.engines import ENGINES
 from odic.data.files import find_images
 from odic.errors import OdicError
+from odic.eval.metrics import bits_per_pixel
 from odic.fsutil import atomic_write_bytes
 
 MANIFEST = "manifest.jsonl"
@@ -54,8 +58,6 @@ class Settings:
     def suffix(self) -> str:
         if self.codec == "odic":
             return ".odic"
-        from odic.baselines import get_codec
-
         return get_codec(self.codec).suffix
 
 
@@ -81,29 +83,19 @@ class Summary:
 def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     """Compress one file (runs in a worker); returns the bytes and the manifest fields."""
     raw = source.read_bytes()
+    image = load_image(raw)
     if settings.codec == "odic":
-        from odic import api
-        from odic.codec.image import load_image
-
         codec = api.load_codec(settings.alpha, settings.quality)
-        image = load_image(raw)
         data = codec.encode_image(image).data
-        height, width = image.height, image.width
         details = {"alpha": codec.alpha, "quality": codec.quality, "model_id": codec.model_id.hex()}
     else:
-        from odic.baselines import encode_at_bpp, get_codec
-        from odic.codec.image import load_image
-
-        image = load_image(raw)
-        picture = Image.fromarray(image.rgb)
-        baseline = get_codec(settings.codec)
-        result = encode_at_bpp(baseline, picture, settings.target_bpp or 0.5)
-        data, height, width = result.data, image.height, image.width
+        result = encode_at_bpp(get_codec(settings.codec), Image.fromarray(image.rgb), settings.target_bpp or 0.5)
+        data = result.data
         details = {"target_bpp": settings.target_bpp, "setting": result.quality}
     return data, {
         "source_sha256": hashlib.sha256(raw).hexdigest(), "source_bytes": len(raw), "bytes": len(data),
-        "bpp": round(8 * len(data) / (height * width), 5), "height": height, "width": width,
-        "codec": settings.codec, **details,
+        "bpp": round(bits_per_pixel(len(data), image.height, image.width), 5), "height": image.height,
+        "width": image.width, "codec": settings.codec, **details,
     }
 
 
@@ -199,9 +191,6 @@ def compress_dataset(
 
 def decompress_dataset(src: Path, dst: Path, fmt: str = "PNG") -> Summary:
     """Decode every file listed in ``src/manifest.jsonl`` into a mirrored tree of images."""
-    from odic import api
-    from odic.baselines import get_codec
-
     summary, start = Summary(), time.perf_counter()
     for rel, entry in sorted(_read_manifest(Path(src)).items()):
         data = (Path(src) / entry["file"]).read_bytes()
