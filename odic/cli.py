@@ -335,6 +335,7 @@ def train(
     crop: int = typer.Option(256, "--crop", help="Square training crop; ≥ 161 keeps all 5 MS-SSIM scales."),
     batch: int = typer.Option(8, "--batch"),
     lr: float = typer.Option(1e-4, "--lr", help="Peak learning rate (warm-up, then cosine decay)."),
+    warmup: int = typer.Option(200, "--warmup", help="Linear warm-up steps; short fine-tunes want fewer."),
     observer: str = typer.Option("lite0", "--observer", help="Feature observer for α > 0."),
     feature_scale: float = typer.Option(1.0, "--feature-scale", help="Calibration of D_feat against 1 − MS-SSIM."),
     seed: int = typer.Option(0, "--seed"),
@@ -348,7 +349,7 @@ def train(
 
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
-        steps=steps, crop=crop, batch=batch, lr=lr, observer=observer, feature_scale=feature_scale, seed=seed,
+        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:
@@ -387,11 +388,14 @@ def sweep(
     labels: Optional[Path] = typer.Option(None, "--labels", help="labels.csv (file,class_index) for top-1 / top-5."),
     codecs: str = typer.Option("jpeg,webp,odic:0", "--codecs", help="Comma-separated: jpeg, jpeg444, webp, avif, "
                                "jpeg2000, jpegxl, heic, odic:<alpha> (every installed quality)."),
-    rates: str = typer.Option("0.1,0.25,0.5,1.0", "--rates", help="Target bpp for the classical codecs."),
+    rates: str = typer.Option("", "--rates", help="Per-image target bpp for the classical codecs (a search per image); "
+                              "empty: each codec's quality ladder, about 0.1–1.0 bpp, one encode each."),
+    input_size: Optional[int] = typer.Option(None, "--input-size", min=16, help="Resize + centre-crop every image to this "
+                                             "side before compressing (the protocol of papers that compress the network input)."),
     observers: str = typer.Option("", "--observers", help="Comma-separated judges: lite2, tflite:PATH, onnx:PATH."),
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use only the first K images."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
 ) -> None:
     """Rate–distortion and rate–accuracy curves of odic and classical codecs (resumable)."""
     from odic.data.files import find_images
@@ -400,14 +404,14 @@ def sweep(
     from odic.eval.accuracy import Labelled, read_labels
 
     items = read_labels(labels, images) if labels else [Labelled(p, None) for p in find_images(images)]  # type: ignore[arg-type]
-    items = items[:limit] if limit else items
+    items = sweeps.spread(items, limit) if limit else items
     judges = [s for s in observers.split(",") if s]
     try:
-        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r])
+        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size)
     except (OdicError, ValueError) as e:
         fail(str(e))
     sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
-    rows = sweeps.summarize(out, judges)
+    rows = sweeps.summarize(out, judges, jobs)
     metrics = ["psnr", "msssim"] + [f"top1:{j}" for j in judges if labels]
     plots.rate_curves(rows, metrics, out)
     table = sweeps.bd_table(rows, reference, metrics)

@@ -22,7 +22,7 @@ from odic.codec import zoo
 from odic.codec.image import load_image
 from odic.data.files import find_images
 from odic.errors import ImageInputError, NoWeightsError, UnknownModelError
-from odic.eval.metrics import bits_per_pixel, msssim_uint8, psnr
+from odic.eval.metrics import measure
 from odic.fsutil import atomic_write_bytes
 
 SAMPLES = ("astronaut.png", "coffee.png", "chelsea.png")
@@ -82,8 +82,8 @@ def run_demo(images: Optional[Path], output: Path, quality: Optional[int] = None
             encoded = time.perf_counter()
             decoded = np.asarray(codec.decode(data).convert("RGB"))
             done = time.perf_counter()
-            row = DemoRow(path.name, name, alpha, len(data), bits_per_pixel(len(data), image.height, image.width),
-                          psnr(image.rgb, decoded), msssim_uint8(image.rgb, decoded), encoded - start, done - encoded)
+            m = measure(image.rgb, data, decoded)
+            row = DemoRow(path.name, name, alpha, len(data), m.bpp, m.psnr, m.msssim or float("nan"), encoded - start, done - encoded)
             rows.append(row)
             tiles.append(_tile(decoded, f"{name} a={alpha:g}: {row.bpp:.3f} bpp, {row.psnr:.1f} dB"))
         strip = Image.new("RGB", (sum(t.width for t in tiles), TILE_HEIGHT), "white")

@@ -27,8 +27,13 @@ def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
     sweep.run(jobs, [], out, progress=False)
     records = [json.loads(line) for line in (out / sweep.RECORDS).read_text().splitlines()]
     assert len(records) == len(jobs) and len({(r["image"], r["codec"], r["setting"]) for r in records}) == len(jobs)
+    assert sweep.summarize(out, [], jobs[:1])[0]["images"] == 1  # only the records of the jobs asked for
     rows = sweep.summarize(out, [])
-    assert [(r["codec"], r["setting"]) for r in rows] == [("jpeg", "0.5"), ("jpeg", "1"), ("odic:0", "1"), ("odic:0", "2")]
+    assert sorted((r["codec"], r["setting"]) for r in rows) == [("jpeg", "0.5"), ("jpeg", "1"), ("odic:0", "q1"), ("odic:0", "q2")]
+    assert [r["codec"] for r in rows] == ["jpeg", "jpeg", "odic:0", "odic:0"]
+    for codec in ("jpeg", "odic:0"):  # each codec's rows run from low to high rate
+        bpps = [r["bpp"] for r in rows if r["codec"] == codec]
+        assert bpps == sorted(bpps)
     assert all(r["images"] == 2 and r["bpp"] > 0 for r in rows)
     assert (out / sweep.SUMMARY).read_text().startswith("codec,setting,images,bpp,psnr,msssim")
 
@@ -40,3 +45,27 @@ def test_bench_reports_the_compressai_ratio(tmp_path: Path) -> None:
     r = run_cli("bench", "--images", str(tmp_path), "--codecs", "jpeg", "--quality", "1")
     assert r.returncode == 0, r.stderr.decode()
     assert "odic / CompressAI: encode ×" in r.stdout.decode()
+
+
+def test_quality_ladder_is_one_encode_at_each_setting(tmp_path: Path) -> None:
+    from odic.baselines import get_codec
+
+    path = tmp_path / "a.png"
+    Image.fromarray(random_image(40, 56)).save(path)
+    jobs = sweep.plan([Labelled(path, None)], ["webp"])
+    ladder = get_codec("webp").ladder
+    assert [j.setting_name for j in jobs] == [f"q{q:g}" for q in ladder]
+    record = sweep.evaluate(jobs[0], [])
+    expected = len(get_codec("webp").encode(Image.open(path), ladder[0]))
+    assert record["bytes"] == expected and record["bpp"] == 8 * expected / (40 * 56)
+
+
+def test_input_size_protocol_compresses_the_centre_crop(tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    rgb = random_image(60, 200).copy()
+    rgb[:, 90:110] = 255  # a white band in the middle survives the centre crop
+    Image.fromarray(rgb).save(path)
+    crop = sweep.network_input(rgb, 32)
+    assert crop.shape == (32, 32, 3) and crop[:, 14:18].min() > 200
+    record = sweep.evaluate(sweep.plan([Labelled(path, None)], ["jpeg"], [1.0], input_size=32)[0], [])
+    assert (record["height"], record["width"]) == (32, 32)

@@ -22,6 +22,7 @@ class Jpeg(BaselineCodec):
     """Baseline JPEG (libjpeg) with 4:2:0 chroma subsampling, the web default."""
 
     name, pil_format, suffix, low, high = "jpeg", "JPEG", ".jpg", 1, 95
+    ladder = (2, 5, 10, 20, 50)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "subsampling": 2, "optimize": True}
@@ -32,6 +33,7 @@ class Jpeg444(Jpeg):
     """JPEG without chroma subsampling."""
 
     name = "jpeg444"
+    ladder = (2, 5, 10, 20, 40)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {**super().options(quality), "subsampling": 0}
@@ -42,6 +44,7 @@ class WebP(BaselineCodec):
     """Lossy WebP (libwebp), best compression method."""
 
     name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
+    ladder = (0, 5, 15, 35, 65)  # libwebp cannot go much below 0.2 bpp
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "method": 6}
@@ -52,6 +55,7 @@ class Avif(BaselineCodec):
     """AVIF (AV1 intra) through Pillow's libavif."""
 
     name, pil_format, suffix, low, high = "avif", "AVIF", ".avif", 0, 100
+    ladder = (5, 20, 30, 45, 60)
 
 
 @register_codec
@@ -59,6 +63,7 @@ class Jpeg2000(BaselineCodec):
     """JPEG 2000 (OpenJPEG, irreversible 9/7 wavelet); the setting is the target bpp itself."""
 
     name, pil_format, suffix, low, high, integer = "jpeg2000", "JPEG2000", ".jp2", 0.02, 8.0, False
+    ladder = (0.1, 0.2, 0.35, 0.6, 1.0)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality_mode": "rates", "quality_layers": [24.0 / quality], "irreversible": True}
@@ -69,6 +74,7 @@ class JpegXL(BaselineCodec):
     """JPEG XL (libjxl) through pillow-jxl-plugin."""
 
     name, pil_format, suffix, low, high = "jpegxl", "JXL", ".jxl", 0, 99  # 100 means lossless, a different mode
+    ladder = (1, 10, 30, 55, 72)  # libjxl stays above about 0.2 bpp
     plugin = _jxl_plugin
 
 
@@ -77,4 +83,5 @@ class Heic(BaselineCodec):
     """HEIC (HEVC intra, x265) through pillow-heif: the installable relative of BPG."""
 
     name, pil_format, suffix, low, high = "heic", "HEIF", ".heic", 0, 100
+    ladder = (10, 20, 27, 35, 45)
     plugin = _heif_plugin

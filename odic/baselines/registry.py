@@ -29,6 +29,9 @@ class BaselineCodec:
     low: ClassVar[float]
     high: ClassVar[float]
     integer: ClassVar[bool] = True
+    #: Quality settings a sweep uses when it is given no target bpp: about 0.1–1.0 bpp on
+    #: BSDS500 photos (experiments/calibration/codec_ladders.py), one encode per image each.
+    ladder: ClassVar[tuple[float, ...]]
     #: Plugin import that registers the format with Pillow, if any.
     plugin: ClassVar[Callable[[], Any] | None] = None
 

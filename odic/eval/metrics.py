@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -57,3 +60,23 @@ def msssim_uint8(a: np.ndarray, b: np.ndarray) -> float:
 
 def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
     return 8.0 * num_bytes / (height * width)
+
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The figures every report shares for one compressed image."""
+
+    bytes: int
+    bpp: float
+    psnr: float
+    msssim: Optional[float]  # None below 11 px, where no SSIM window fits
+
+
+def measure(original: np.ndarray, data: bytes, decoded: np.ndarray) -> Measurement:
+    """Size and quality of one compressed image; bpp counts the original's pixels."""
+    height, width = original.shape[:2]
+    return Measurement(
+        len(data), bits_per_pixel(len(data), height, width), psnr(original, decoded),
+        msssim_uint8(original, decoded) if min(height, width) >= 11 else None,
+    )

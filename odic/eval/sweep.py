@@ -11,12 +11,13 @@ plots and BD-rate table are derived from those records in a fixed order.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -28,7 +29,8 @@ from odic.codec.image import load_image
 from odic.data import engines
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
-from odic.eval.metrics import bits_per_pixel, msssim_uint8, psnr
+from odic.errors import OdicError
+from odic.eval.metrics import measure
 
 RECORDS = "records.jsonl"
 SUMMARY = "summary.csv"
@@ -41,28 +43,70 @@ class Job:
     image: Path
     label: Optional[int]
     codec: str  # "jpeg", "webp", … or "odic:<alpha>"
-    setting: float  # target bpp for classical codecs, quality index for odic
+    setting: float
+    #: True: ``setting`` is a per-image target bpp, reached by searching the codec's quality;
+    #: False: it is the codec's own quality setting (odic: its quality index), one encode.
+    target_bpp: bool = False
+    #: The ``--input-size`` protocol: resize and centre-crop to this side before compressing.
+    input_size: Optional[int] = None
+    #: odic: the weights' sha256 prefix, so records of replaced weights are never reused.
+    model: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.image.name, self.codec, f"{self.setting:g}")
+    def setting_name(self) -> str:
+        """"0.25" for a target bpp, "q20" for a quality setting (the two never share a cache key)."""
+        return f"{self.setting:g}" if self.target_bpp else f"q{self.setting:g}"
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.image.name, self.codec, self.setting_name, self.model)
 
 
-def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float]) -> list[Job]:
-    """All jobs in a deterministic order; odic codecs use every installed quality."""
+def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float] = (),
+         input_size: Optional[int] = None) -> list[Job]:
+    """All jobs in a deterministic order.
+
+    Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
+    ladder; odic codecs run at every installed quality of their α.
+    """
     jobs = []
     for codec in codecs:
         if codec.startswith("odic:"):
             alpha = float(codec.split(":", 1)[1])
-            settings = [float(c.quality) for c in zoo.available() if abs(c.alpha - alpha) < 0.005]
-        else:
-            get_codec(codec)  # fail early on an unknown name
-            settings = list(rates)
-        jobs += [Job(item.path, item.label, codec, s) for item in items for s in settings]
+            cards = {c.quality: c.sha256[:8] for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
+            if not cards:
+                raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
+            jobs += [Job(item.path, item.label, codec, float(q), False, input_size, model)
+                     for item in items for q, model in sorted(cards.items())]
+            continue
+        baseline = get_codec(codec)  # fails early on an unknown name
+        settings, by_bpp = (list(rates), True) if rates else (list(baseline.ladder), False)
+        jobs += [Job(item.path, item.label, codec, s, by_bpp, input_size) for item in items for s in settings]
     return jobs
 
 
+T = TypeVar("T")
+
+
+def spread(items: Sequence[T], k: int) -> list[T]:
+    """``k`` items evenly spaced over ``items``: a subset that keeps the set's mix of classes
+    (imagenet-1000 is sorted by class), unlike its first ``k``."""
+    n = len(items)
+    return list(items) if k >= n else [items[i * n // k] for i in range(k)]
+
+
 _OBSERVERS: dict[str, object] = {}
+
+
+def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Resize the shorter side to size / 0.875 (bicubic) and centre-crop size × size: what
+    classifiers are fed, for comparison with papers that compress the network input."""
+    image = Image.fromarray(rgb)
+    scale = size / 0.875 / min(image.size)
+    image = image.resize((max(size, round(image.width * scale)), max(size, round(image.height * scale))),
+                         Image.Resampling.BICUBIC)
+    left, top = (image.width - size) // 2, (image.height - size) // 2
+    return np.asarray(image.crop((left, top, left + size, top + size)))
 
 
 def _encode(job: Job, rgb: np.ndarray) -> tuple[bytes, np.ndarray]:
@@ -71,8 +115,9 @@ def _encode(job: Job, rgb: np.ndarray) -> tuple[bytes, np.ndarray]:
         encoded = codec.encode_image(load_image(rgb))
         return encoded.data, encoded.reconstruction
     baseline = get_codec(job.codec)
-    result = encode_at_bpp(baseline, Image.fromarray(rgb), job.setting)
-    return result.data, np.asarray(baseline.decode(result.data))
+    picture = Image.fromarray(rgb)
+    data = encode_at_bpp(baseline, picture, job.setting).data if job.target_bpp else baseline.encode(picture, job.setting)
+    return data, np.asarray(baseline.decode(data))
 
 
 def evaluate(job: Job, observers: Sequence[str]) -> dict:
@@ -80,13 +125,11 @@ def evaluate(job: Job, observers: Sequence[str]) -> dict:
     from odic.observers import create_evaluator
 
     rgb = load_image(job.image).rgb
+    if job.input_size:
+        rgb = network_input(rgb, job.input_size)
     data, decoded = _encode(job, rgb)
-    record = {
-        "image": job.image.name, "codec": job.codec, "setting": f"{job.setting:g}", "label": job.label,
-        "height": rgb.shape[0], "width": rgb.shape[1], "bytes": len(data),
-        "bpp": bits_per_pixel(len(data), rgb.shape[0], rgb.shape[1]),
-        "psnr": psnr(rgb, decoded), "msssim": msssim_uint8(rgb, decoded) if min(rgb.shape[:2]) >= 11 else None,
-    }
+    record = {"image": job.image.name, "codec": job.codec, "setting": job.setting_name, "model": job.model, "label": job.label,
+              "height": rgb.shape[0], "width": rgb.shape[1], **dataclasses.asdict(measure(rgb, data, decoded))}
     picture = Image.fromarray(decoded)
     for spec in observers:
         if spec not in _OBSERVERS:
@@ -96,7 +139,11 @@ def evaluate(job: Job, observers: Sequence[str]) -> dict:
     return record
 
 
-def _done(out: Path) -> set[tuple[str, str, str]]:
+def _key(record: dict) -> tuple[str, str, str, str]:
+    return (record["image"], record["codec"], record["setting"], record.get("model", ""))
+
+
+def _done(out: Path) -> set[tuple[str, str, str, str]]:
     """Keys already computed; a last line cut by a kill is removed (and recomputed)."""
     path = out / RECORDS
     if not path.exists():
@@ -105,7 +152,7 @@ def _done(out: Path) -> set[tuple[str, str, str]]:
     if data and not data.endswith(b"\n"):
         with open(path, "r+b") as f:
             f.truncate(data.rfind(b"\n") + 1)
-    return {(r["image"], r["codec"], r["setting"]) for r in _records(out)}
+    return {_key(r) for r in _records(out)}
 
 
 def _records(out: Path) -> list[dict]:
@@ -125,13 +172,20 @@ def run(jobs: Sequence[Job], observers: Sequence[str], out: Path, workers: int =
     return out / RECORDS
 
 
-def summarize(out: Path, observers: Sequence[str]) -> list[dict]:
-    """Mean bpp / PSNR / MS-SSIM / top-1 / top-5 per (codec, setting) → ``summary.csv``."""
+def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]] = None) -> list[dict]:
+    """Mean bpp / PSNR / MS-SSIM / top-1 / top-5 per (codec, setting) → ``summary.csv``.
+
+    With ``jobs``, only their records count: the cache may also hold other images or the
+    records of weights since replaced.
+    """
+    wanted = {j.key for j in jobs} if jobs is not None else None
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in _records(out):
-        groups[(r["codec"], r["setting"])].append(r)
+        if wanted is None or _key(r) in wanted:
+            groups[(r["codec"], r["setting"])].append(r)
     rows = []
-    for (codec, setting), records in sorted(groups.items(), key=lambda kv: (kv[0][0], float(kv[0][1]))):
+    mean_bpp = {key: np.mean([r["bpp"] for r in records]) for key, records in groups.items()}
+    for (codec, setting), records in sorted(groups.items(), key=lambda kv: (kv[0][0], mean_bpp[kv[0]])):
         row = {"codec": codec, "setting": setting, "images": len(records),
                "bpp": np.mean([r["bpp"] for r in records]), "psnr": np.mean([r["psnr"] for r in records]),
                "msssim": np.mean([r["msssim"] for r in records if r["msssim"] is not None])}

@@ -20,7 +20,7 @@ from odic.codec.codec import Codec
 from odic.codec.image import load_image
 from odic.codec.models import create_model, get_architecture
 from odic.data.files import find_images
-from odic.eval.metrics import bits_per_pixel, msssim_uint8, psnr
+from odic.eval.metrics import measure
 
 
 def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
@@ -30,8 +30,8 @@ def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
         image = load_image(path)
         data = codec.encode_image(image).data
         decoded = np.asarray(codec.decode(data).convert("RGB"))
-        rows.append((bits_per_pixel(len(data), image.height, image.width), psnr(image.rgb, decoded),
-                     msssim_uint8(image.rgb, decoded)))
+        m = measure(image.rgb, data, decoded)
+        rows.append((m.bpp, m.psnr, m.msssim))
     bpp, p, m = np.mean(rows, axis=0)
     return {"bpp": round(float(bpp), 4), "psnr": round(float(p), 3), "msssim": round(float(m), 5), "images": len(rows)}
 
