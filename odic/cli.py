@@ -456,6 +456,19 @@ def bench(
                       f"decode ×{ours.decode_mps / reference.decode_mps:.2f}")
 
 
+@app.command()
+def report(
+    experiments: Path = typer.Argument(Path("experiments"), help="Folder of experiment folders (summary CSVs, plots)."),
+    out: Path = typer.Option(Path("docs/results.md"), "--out", "-o", help="Markdown file to write."),
+) -> None:
+    """Write docs/results.md from the committed experiment results (tables, BD-rates, plots)."""
+    from odic.eval.report import write_report
+
+    if not experiments.is_dir():
+        fail(f"{experiments}: not a folder")
+    err.print(f"wrote {write_report(experiments, out)}")
+
+
 @app.command("compress-dataset")
 def compress_dataset_cmd(
     src: Path = typer.Argument(..., help="Folder of images (recursive)."),

@@ -11,7 +11,20 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 
-LABELS = {"psnr": "PSNR (dB)", "msssim": "MS-SSIM"}
+from odic.observers import display_name
+
+LABELS = {"psnr": "PSNR (dB)", "msssim": "MS-SSIM", "bpp": "bpp"}
+
+
+def metric_label(metric: str) -> str:
+    """"top1:tflite:…/mobilenet_v2.tflite" → "top-1 mobilenet_v2"; "psnr" → "PSNR (dB)"."""
+    kind, _, spec = metric.partition(":")
+    return f"{kind[:3]}-{kind[3:]} {display_name(spec)}" if spec else LABELS.get(metric, metric)
+
+
+def metric_slug(metric: str) -> str:
+    kind, _, spec = metric.partition(":")
+    return f"{kind}_{display_name(spec)}" if spec else metric
 
 
 def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: str = "") -> list[Path]:
@@ -27,12 +40,12 @@ def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: 
             if points:
                 ax.plot([p["bpp"] for p in points], [p[metric] for p in points], marker="o", label=codec,
                         linewidth=2.2 if codec.startswith("odic") else 1.2)
-        label = LABELS.get(metric, metric.replace("top1:", "top-1, ").replace("top5:", "top-5, "))
+        label = metric_label(metric)
         ax.set(xlabel="bits per pixel", ylabel=label, title=title or label)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         fig.tight_layout()
-        path = out / f"{metric.replace(':', '_').replace('/', '_')}_vs_bpp.png"
+        path = out / f"{metric_slug(metric)}_vs_bpp.png"
         fig.savefig(path, dpi=120)
         plt.close(fig)
         written.append(path)

@@ -35,5 +35,11 @@ def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxOb
     return create_observer(spec)
 
 
+def display_name(spec: str) -> str:
+    """Short name of an observer spec for tables and plots: a file's stem for ``kind:PATH``."""
+    kind, _, path = spec.partition(":")
+    return Path(path).stem if path and kind in _PREFIXES else spec
+
+
 __all__ = ["Evaluator", "FeatureObserver", "OnnxObserver", "TFLiteObserver", "create_evaluator", "create_observer",
-           "list_observers"]
+           "display_name", "list_observers"]
