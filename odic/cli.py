@@ -457,6 +457,51 @@ def bench(
 
 
 @app.command()
+def robustness(
+    images: Path = typer.Option(..., "--images", help="Folder of images (distorted at native resolution)."),
+    labels: Path = typer.Option(..., "--labels", help="labels.csv (file,class_index)."),
+    observers: str = typer.Option(..., "--observers", help="Comma-separated judges: lite0, lite2, tflite:PATH, onnx:PATH."),
+    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (resumable), summary.csv, one plot per distortion."),
+    distortions: str = typer.Option("blur,noise,jpeg,jpeg2000,contrast", "--distortions", help="Comma-separated "
+                                    "distortions, each run at its whole level grid."),
+    odic_alphas: str = typer.Option("0,1", "--odic", help="odic α values added as a family at their installed "
+                                    "qualities (rates); empty for none."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the list."),
+) -> None:
+    """Top-1 of each observer under blur, noise, JPEG, JPEG 2000 and contrast loss at their level
+    grids (Dodge & Karam 2016), with odic as a sixth family; plots per distortion."""
+    from odic.eval import plots
+    from odic.eval import sweep as sweeps
+    from odic.eval.accuracy import read_labels
+    from odic.eval.distortions import get_distortion
+    from odic.observers import display_name
+
+    judges = [s for s in observers.split(",") if s]
+    chosen = [d for d in distortions.split(",") if d]
+    families = ["original", *chosen, *(f"odic:{a}" for a in odic_alphas.split(",") if a)]
+    try:
+        for name in chosen:
+            get_distortion(name)
+        items = read_labels(labels, images)
+        items = sweeps.spread(items, limit) if limit else items
+        jobs = sweeps.plan(items, families)
+    except (OdicError, ValueError, FileNotFoundError) as e:
+        fail(str(e))
+    sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
+    rows = sweeps.summarize(out, judges, jobs)
+    plots.distortion_curves(rows, judges, out)
+    table = Table(title=f"{len(items)} images — top-1 (%)")
+    for column in ["family", "level", "bpp", *map(display_name, judges)]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(row["codec"], row["setting"].lstrip("q"), "" if row["bpp"] is None else f"{row['bpp']:.3f}",
+                      *(f"{100 * row[f'top1:{j}']:.1f}" for j in judges))
+    out_console.print(table)
+    err.print(f"wrote {out / sweeps.SUMMARY} and plots")
+
+
+@app.command()
 def report(
     experiments: Path = typer.Argument(Path("experiments"), help="Folder of experiment folders (summary CSVs, plots)."),
     out: Path = typer.Option(Path("docs/results.md"), "--out", "-o", help="Markdown file to write."),

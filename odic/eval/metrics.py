@@ -91,16 +91,18 @@ def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
 class Measurement:
     """The figures every report shares for one compressed image."""
 
-    bytes: int
-    bpp: float
+    bytes: Optional[int]
+    bpp: Optional[float]
     psnr: float
     msssim: Optional[float]  # None below 11 px, where no SSIM window fits
 
 
-def measure(original: np.ndarray, data: bytes, decoded: np.ndarray) -> Measurement:
-    """Size and quality of one compressed image; bpp counts the original's pixels."""
+def measure(original: np.ndarray, data: Optional[bytes], decoded: np.ndarray) -> Measurement:
+    """Size and quality of one compressed (or, without data, distorted) image; bpp counts the
+    original's pixels."""
     height, width = original.shape[:2]
     return Measurement(
-        len(data), bits_per_pixel(len(data), height, width), psnr(original, decoded),
+        None if data is None else len(data), None if data is None else bits_per_pixel(len(data), height, width),
+        psnr(original, decoded),
         msssim_uint8(original, decoded) if min(height, width) >= 11 else None,
     )

@@ -50,3 +50,39 @@ def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: 
         plt.close(fig)
         written.append(path)
     return written
+
+
+def distortion_curves(rows: Sequence[dict], observers: Sequence[str], out: Path) -> list[Path]:
+    """``robustness_<family>.png``: top-1 against the level of each distortion, one line per
+    observer, its clean accuracy dashed; odic families against bpp (their level is a rate)."""
+    from odic.eval.distortions import get_distortion, is_distortion
+
+    by_family: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_family[row["codec"]].append(row)
+    clean = by_family.pop("original", [{}])[0]
+    odic = sorted(f for f in by_family if f.startswith("odic:"))
+    families = [(f, [f]) for f in by_family if is_distortion(f)] + ([("odic", odic)] if odic else [])
+    written = []
+    for family, members in families:
+        fig, ax = plt.subplots(figsize=(6, 4.2))
+        for i, spec in enumerate(observers):
+            color = f"C{i}"
+            for j, member in enumerate(members):
+                points = by_family[member]
+                xs = [p["bpp"] for p in points] if family == "odic" else [float(p["setting"].lstrip("q")) for p in points]
+                style = "-" if j == 0 else ":"
+                ax.plot(xs, [100 * p[f"top1:{spec}"] for p in points], style, marker="o", color=color,
+                        label=display_name(spec) + (f" ({member})" if family == "odic" else ""))
+            if f"top1:{spec}" in clean:
+                ax.axhline(100 * clean[f"top1:{spec}"], color=color, linestyle="--", linewidth=0.8)
+        xlabel = "bits per pixel" if family == "odic" else get_distortion(family).unit
+        ax.set(xlabel=xlabel, ylabel="top-1 (%)", title=f"{family} (dashed: undistorted)", ylim=(0, 100))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        path = out / f"robustness_{family}.png"
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        written.append(path)
+    return written

@@ -30,6 +30,7 @@ from odic.data import engines
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
 from odic.errors import OdicError
+from odic.eval.distortions import get_distortion, image_seed, is_distortion
 from odic.eval.metrics import measure
 
 RECORDS = "records.jsonl"
@@ -67,7 +68,8 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
     """All jobs in a deterministic order.
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
-    ladder; odic codecs run at every installed quality of their α.
+    ladder; odic codecs run at every installed quality of their α; distortions
+    (:mod:`odic.eval.distortions`) at each of their levels.
     """
     jobs = []
     for codec in codecs:
@@ -78,6 +80,10 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
                 raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
             jobs += [Job(item.path, item.label, codec, float(q), False, input_size, model)
                      for item in items for q, model in sorted(cards.items())]
+            continue
+        if is_distortion(codec):
+            jobs += [Job(item.path, item.label, codec, level, False, input_size)
+                     for item in items for level in get_distortion(codec).levels]
             continue
         baseline = get_codec(codec)  # fails early on an unknown name
         settings, by_bpp = (list(rates), True) if rates else (list(baseline.ladder), False)
@@ -109,7 +115,10 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(image.crop((left, top, left + size, top + size)))
 
 
-def _encode(job: Job, rgb: np.ndarray) -> tuple[bytes, np.ndarray]:
+def _encode(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
+    """(compressed bytes, decoded image); a distortion has no bytes."""
+    if is_distortion(job.codec):
+        return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
     if job.codec.startswith("odic:"):
         codec = zoo.load(zoo.find(float(job.codec.split(":", 1)[1]), int(job.setting)))
         encoded = codec.encode_image(load_image(rgb))
@@ -184,10 +193,12 @@ def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]]
         if wanted is None or _key(r) in wanted:
             groups[(r["codec"], r["setting"])].append(r)
     rows = []
-    mean_bpp = {key: np.mean([r["bpp"] for r in records]) for key, records in groups.items()}
-    for (codec, setting), records in sorted(groups.items(), key=lambda kv: (kv[0][0], mean_bpp[kv[0]])):
+    mean_bpp = {key: np.mean([r["bpp"] or 0.0 for r in records]) for key, records in groups.items()}
+    order = {key: (key[0], mean_bpp[key], float(key[1].lstrip("q"))) for key in groups}  # distortions: by level
+    for (codec, setting), records in sorted(groups.items(), key=lambda kv: order[kv[0]]):
+        rates = [r["bpp"] for r in records if r["bpp"] is not None]
         row = {"codec": codec, "setting": setting, "images": len(records),
-               "bpp": np.mean([r["bpp"] for r in records]), "psnr": np.mean([r["psnr"] for r in records]),
+               "bpp": np.mean(rates) if rates else None, "psnr": np.mean([r["psnr"] for r in records]),
                "msssim": np.mean([r["msssim"] for r in records if r["msssim"] is not None])}
         for spec in observers:
             labelled = [r for r in records if r["label"] is not None and f"top5:{spec}" in r]
