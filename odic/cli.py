@@ -462,7 +462,7 @@ def robustness(
     labels: Path = typer.Option(..., "--labels", help="labels.csv (file,class_index)."),
     observers: str = typer.Option(..., "--observers", help="Comma-separated judges: lite0, lite2, tflite:PATH, onnx:PATH."),
     out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (resumable), summary.csv, one plot per distortion."),
-    distortions: str = typer.Option("blur,noise,jpeg,jpeg2000,contrast", "--distortions", help="Comma-separated "
+    distortions: str = typer.Option("blur,noise,jpeg-quality,jpeg2000-psnr,contrast", "--distortions", help="Comma-separated "
                                     "distortions, each run at its whole level grid."),
     odic_alphas: str = typer.Option("0,1", "--odic", help="odic α values added as a family at their installed "
                                     "qualities (rates); empty for none."),

@@ -41,6 +41,7 @@ def register_distortion(cls: type[Distortion]) -> type[Distortion]:
     return cls
 
 
+
 def get_distortion(name: str) -> Distortion:
     try:
         return _DISTORTIONS[name]()
@@ -97,7 +98,7 @@ class Noise(Distortion):
 class JpegQuality(Distortion):
     """Baseline JPEG (4:2:0) at a low libjpeg quality."""
 
-    name, unit, levels = "jpeg", "JPEG quality", (2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
+    name, unit, levels = "jpeg-quality", "JPEG quality", (2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
 
     def apply(self, rgb: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
         buffer = io.BytesIO()
@@ -113,7 +114,7 @@ class Jpeg2000Psnr(Distortion):
     value bring the measured PSNR within 0.15 dB of the level where the codec can reach it.
     """
 
-    name, unit, levels = "jpeg2000", "target PSNR (dB)", (20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40)
+    name, unit, levels = "jpeg2000-psnr", "target PSNR (dB)", (20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40)
 
     @staticmethod
     def _encode(rgb: np.ndarray, db: float) -> np.ndarray:
@@ -148,3 +149,4 @@ class Contrast(Distortion):
     def apply(self, rgb: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
         grey = rgb.astype(np.float32).mean()
         return np.clip(np.rint(level * rgb + (1.0 - level) * grey), 0, 255).astype(np.uint8)
+
