@@ -37,4 +37,8 @@ keep "$RUNS/sweep-imagenet-224" experiments/imagenet-224
 # (d) The α trade-off at one mid rate (runs/tradeoff_a*: experiments/train/queue.sh).
 bash experiments/tradeoff/run.sh
 
+# (e) Speed, alone on the machine (experiments/bench/README.md).
+COLUMNS=100 odic bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
+COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
+
 odic report experiments --out docs/results.md

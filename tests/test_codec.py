@@ -19,7 +19,7 @@ from tests.conftest import random_image
 def test_round_trip_any_size(size: tuple[int, int], alpha: float, quality: int | None) -> None:
     image = random_image(*size)
     codec = odic.load_codec(alpha, quality)
-    encoded = codec.encode_image(load_image(image))
+    encoded = codec.encode_image(load_image(image), reconstruct=True)
     decoded = odic.decode(encoded.data)
     assert decoded.mode == "RGB" and decoded.size == (size[1], size[0])
     np.testing.assert_array_equal(np.asarray(decoded), encoded.reconstruction)
@@ -40,7 +40,7 @@ def test_grayscale_round_trip() -> None:
 def test_batch_encode_matches_single_files() -> None:
     codec = odic.load_codec(0.0, 1)
     x = torch.from_numpy(np.stack([random_image(48, 80, seed=s) for s in range(3)])).permute(0, 3, 1, 2).float() / 255
-    batch = codec.encode_batch(x)
+    batch = codec.encode_batch(x, reconstruct=True)
     assert len(batch) == 3
     for item in batch:
         np.testing.assert_array_equal(np.asarray(codec.decode(item.data)), item.reconstruction)

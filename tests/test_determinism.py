@@ -49,7 +49,7 @@ def test_decode_is_bit_exact_across_processes_and_threads(which: str, weights_di
     monkeypatch.setenv("ODIC_WEIGHTS", weights)
     image = load_image(_image())
     for card in zoo.available()[:2]:
-        encoded = zoo.load(card).encode_image(image)
+        encoded = zoo.load(card).encode_image(image, reconstruct=True)
         path = tmp_path / f"{card.sha256[:8]}.odic"
         path.write_bytes(encoded.data)
         for threads in (1, 2):

@@ -42,7 +42,8 @@ class Encoded:
     """One encoded image and the reconstruction the decoder will produce."""
 
     data: bytes
-    reconstruction: np.ndarray  # H × W × 3 uint8
+    #: H × W × 3 uint8, only when asked for: it costs a synthesis pass, as much as a decode.
+    reconstruction: Optional[np.ndarray] = None
 
     @property
     def num_bytes(self) -> int:
@@ -115,8 +116,12 @@ class Codec:
             return self.model.g_s(y_hat.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
 
     @torch.inference_mode()
-    def encode_batch(self, x: Tensor, grayscale: bool = False) -> list[Encoded]:
-        """Encode a batch ``(B, 3, H, W)`` of RGB images in [0, 1]; one file each."""
+    def encode_batch(self, x: Tensor, grayscale: bool = False, reconstruct: bool = False) -> list[Encoded]:
+        """Encode a batch ``(B, 3, H, W)`` of RGB images in [0, 1]; one file each.
+
+        With ``reconstruct``, each result also holds the exact pixels the decoder will produce
+        (what sweeps measure), saving a decode; plain encoding skips that synthesis pass.
+        """
         if x.ndim != 4 or x.shape[1] != 3:
             raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
         height, width = x.shape[-2:]
@@ -135,7 +140,7 @@ class Codec:
         y_strings = gc.compress(y, indexes, means=means)
         symbols = gc.quantize(y, "symbols", means)
         y_hat = gc.dequantize(symbols, means)
-        x_hat = self._synthesis(y_hat)[..., :height, :width]
+        x_hat = self._synthesis(y_hat)[..., :height, :width] if reconstruct else None
         out = []
         for i in range(x.shape[0]):
             header = Header(
@@ -150,7 +155,7 @@ class Codec:
                 symbols_crc=_symbols_crc(symbols[i], z_hat[i]),
             )
             data = bitstream.serialize(header, z_strings[i], y_strings[i])
-            out.append(Encoded(data, to_uint8(x_hat[i])))
+            out.append(Encoded(data, None if x_hat is None else to_uint8(x_hat[i])))
         return out
 
     @torch.inference_mode()
@@ -194,9 +199,9 @@ class Codec:
         return torch.stack(images)
 
     # ------------------------------------------------------------------ images
-    def encode_image(self, image: LoadedImage) -> Encoded:
+    def encode_image(self, image: LoadedImage, reconstruct: bool = False) -> Encoded:
         x = torch.tensor(image.rgb).permute(2, 0, 1)[None].float().div(255)
-        return self.encode_batch(x, grayscale=image.grayscale)[0]
+        return self.encode_batch(x, grayscale=image.grayscale, reconstruct=reconstruct)[0]
 
     def encode(self, image: ImageSource, **load_options: object) -> bytes:
         """Encode a PIL image, numpy array (H×W or H×W×3 uint8) or image file/bytes."""

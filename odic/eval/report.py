@@ -1,8 +1,8 @@
 """``docs/results.md``, written from the committed experiment folders and never edited by hand.
 
-Each folder under ``experiments/`` that holds results (CSV tables, ``bd_rate.json``, plots) becomes
-one section: its README's first heading and paragraph, every table, the BD-rate table and every
-plot. The figures in the document are therefore exactly the committed ones, and re-running
+Each folder under ``experiments/`` that holds results (CSV tables, text outputs, ``bd_rate.json``,
+plots) becomes one section: its README's first heading and paragraph, every table, every text
+output, the BD-rate table and every plot. The figures in the document are therefore exactly the committed ones, and re-running
 ``bash experiments/results.sh`` (sweeps, then ``odic report``) regenerates all of it.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from odic.eval.plots import metric_label
 
 #: Sections first in this order, then any other result folder alphabetically.
-ORDER = ("kodak", "imagenet", "imagenet-224", "tradeoff")
+ORDER = ("kodak", "imagenet", "imagenet-224", "tradeoff", "robustness", "bench")
 DIGITS = {"bpp": 3, "psnr": 2, "msssim": 4}
 
 
@@ -74,6 +74,7 @@ def section(folder: Path, doc_dir: Path) -> str:
     link = os.path.relpath(folder, doc_dir)
     parts = [f"## {title}", intro, f"Commands and notes: [`{folder.name}/README.md`]({link}/README.md)."]
     parts += [csv_table(p) for p in sorted(folder.glob("*.csv"))]
+    parts += [f"`{p.name}`:\n\n```text\n{p.read_text().rstrip()}\n```" for p in sorted(folder.glob("*.txt"))]
     if (folder / "bd_rate.json").exists():
         parts.append(bd_rate_table(folder / "bd_rate.json"))
     parts += [f"![{p.stem}]({link}/{p.name})" for p in sorted(folder.glob("*.png"))]
@@ -81,7 +82,7 @@ def section(folder: Path, doc_dir: Path) -> str:
 
 
 def result_folders(experiments: Path) -> list[Path]:
-    found = [d for d in experiments.iterdir() if d.is_dir() and any(d.glob("*.csv"))]
+    found = [d for d in experiments.iterdir() if d.is_dir() and (any(d.glob("*.csv")) or any(d.glob("*.txt")))]
     return sorted(found, key=lambda d: (ORDER.index(d.name) if d.name in ORDER else len(ORDER), d.name))
 
 

@@ -121,8 +121,8 @@ def _encode(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
     if job.codec.startswith("odic:"):
         codec = zoo.load(zoo.find(float(job.codec.split(":", 1)[1]), int(job.setting)))
-        encoded = codec.encode_image(load_image(rgb))
-        return encoded.data, encoded.reconstruction
+        encoded = codec.encode_image(load_image(rgb), reconstruct=True)
+        return encoded.data, encoded.reconstruction  # type: ignore[return-value]
     baseline = get_codec(job.codec)
     picture = Image.fromarray(rgb)
     data = encode_at_bpp(baseline, picture, job.setting).data if job.target_bpp else baseline.encode(picture, job.setting)
