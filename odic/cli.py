@@ -501,6 +501,31 @@ def robustness(
     err.print(f"wrote {out / sweeps.SUMMARY} and plots")
 
 
+@app.command("adapt-observer")
+def adapt_observer(
+    observer: str = typer.Option("lite0", "--observer", help="The classifier to adapt (lite0, lite2, a timm name)."),
+    codec: str = typer.Option(..., "--codec", help="The compression it should learn to see through: jpeg, webp, "
+                              "odic:<alpha>, …"),
+    rate: float = typer.Option(..., "--rate", min=0.01, help="Target bpp of the compressed training images."),
+    train: list[Path] = typer.Option(..., "--train", help="Unlabelled training image folder(s)."),
+    steps: int = typer.Option(300, "--steps", min=1, help="Optimiser steps."),
+    out: Path = typer.Option(..., "--out", help="The adapted observer file (use it as adapted:FILE); FILE.ckpt "
+                             "holds the resumable state."),
+    batch: int = typer.Option(16, "--batch", min=1),
+    lr: float = typer.Option(2e-5, "--lr"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Fine-tune a classifier, without labels, to classify compressed images as it does clean ones."""
+    from odic.observers.adapt import AdaptConfig, adapt
+
+    config = AdaptConfig(observer=observer, codec=codec, rate=rate, train=[str(t) for t in train], steps=steps,
+                         out=str(out), batch=batch, lr=lr, seed=seed)
+    try:
+        err.print(f"wrote {adapt(config, progress=err.is_terminal)}")
+    except (OdicError, ValueError, FileNotFoundError) as e:
+        fail(str(e))
+
+
 @app.command()
 def report(
     experiments: Path = typer.Argument(Path("experiments"), help="Folder of experiment folders (summary CSVs, plots)."),

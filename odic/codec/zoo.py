@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from compressai.models.base import CompressionModel
 from odic.codec.codec import Codec
 from odic.codec.models import create_model, get_architecture
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
-from odic.fsutil import atomic_write_bytes
+from odic.fsutil import atomic_torch_save, atomic_write_bytes
 
 MANIFEST = "manifest.json"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "weights"
@@ -209,9 +208,7 @@ def export(
         for k, v in model.state_dict().items()
     }
     path = directory / f"{name}.pt"
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_torch_save(state, path)
     names = {f.name for f in dataclasses.fields(ModelCard)}
     digest = sha256_file(path)
     cards = [

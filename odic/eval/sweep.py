@@ -115,14 +115,17 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(image.crop((left, top, left + size, top + size)))
 
 
-def _encode(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
-    """(compressed bytes, decoded image); a distortion has no bytes."""
+def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
+    """(compressed bytes, decoded image) of one job's codec at its setting; a distortion has
+    no bytes. odic at a target bpp uses the installed quality of its α nearest to it."""
     if is_distortion(job.codec):
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
     if job.codec.startswith("odic:"):
-        codec = zoo.load(zoo.find(float(job.codec.split(":", 1)[1]), int(job.setting)))
-        encoded = codec.encode_image(load_image(rgb), reconstruct=True)
-        return encoded.data, encoded.reconstruction  # type: ignore[return-value]
+        alpha, image = float(job.codec.split(":", 1)[1]), load_image(rgb)
+        qualities = [c.quality for c in zoo.available() if abs(c.alpha - alpha) < 0.005] if job.target_bpp else [int(job.setting)]
+        encoded = [zoo.load(zoo.find(alpha, q)).encode_image(image, reconstruct=True) for q in qualities]
+        best = min(encoded, key=lambda e: abs(8 * len(e.data) / (image.height * image.width) - job.setting))
+        return best.data, best.reconstruction  # type: ignore[return-value]
     baseline = get_codec(job.codec)
     picture = Image.fromarray(rgb)
     data = encode_at_bpp(baseline, picture, job.setting).data if job.target_bpp else baseline.encode(picture, job.setting)
@@ -136,7 +139,7 @@ def evaluate(job: Job, observers: Sequence[str]) -> dict:
     rgb = load_image(job.image).rgb
     if job.input_size:
         rgb = network_input(rgb, job.input_size)
-    data, decoded = _encode(job, rgb)
+    data, decoded = compress(job, rgb)
     record = {"image": job.image.name, "codec": job.codec, "setting": job.setting_name, "model": job.model, "label": job.label,
               "height": rgb.shape[0], "width": rgb.shape[1], **dataclasses.asdict(measure(rgb, data, decoded))}
     picture = Image.fromarray(decoded)

@@ -1,7 +1,7 @@
 """Machine observers: frozen ImageNet classifiers used as a loss and as judges.
 
 :func:`create_evaluator` takes one spec for every kind of judge: a registered
-or timm name (``lite2``), ``tflite:PATH`` or ``onnx:PATH``. Each has
+or timm name (``lite2``), ``tflite:PATH``, ``onnx:PATH`` or ``adapted:PATH``. Each has
 ``name`` and ``classify(images) -> logits`` over the 1000 ILSVRC classes.
 """
 
@@ -25,10 +25,18 @@ class Evaluator(Protocol):
     def classify(self, images: Sequence[Image.Image]) -> Tensor: ...
 
 
-_PREFIXES = {"tflite": TFLiteObserver, "onnx": OnnxObserver}
+def _adapted(path: Path) -> FeatureObserver:
+    from odic.observers.adapt import load_adapted
+
+    return load_adapted(path)
+
+
+_PREFIXES = {"tflite": TFLiteObserver, "onnx": OnnxObserver, "adapted": _adapted}
 
 
 def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxObserver]:
+    """A judge from its spec: ``lite2`` (registry or timm name), ``tflite:PATH``, ``onnx:PATH``,
+    or ``adapted:PATH`` (a file written by ``odic adapt-observer``)."""
     kind, _, path = spec.partition(":")
     if path and kind in _PREFIXES:
         return _PREFIXES[kind](Path(path))

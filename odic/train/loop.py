@@ -30,6 +30,7 @@ from rich.progress import (
 
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
+from odic.fsutil import atomic_torch_save
 from odic.observers import create_observer
 from odic.train.data import CropSampler
 from odic.train.loss import ObserverLoss
@@ -89,12 +90,6 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
-def _atomic_save(obj: object, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 class Trainer:
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
@@ -152,7 +147,7 @@ class Trainer:
     def save(self) -> None:
         if self.rank != 0:
             return
-        _atomic_save(
+        atomic_torch_save(
             {
                 "model": self.model.state_dict(),
                 "opt": self.opt.state_dict(),
