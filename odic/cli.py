@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 
 import torch
 import typer
+from PIL import Image
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -293,6 +294,16 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
     out_console.print(table)
+    from odic.enhance import list_enhancers
+
+    enhancers = list_enhancers()
+    if enhancers:
+        extra = Table(title="enhancers (odic enhance --model NAME)")
+        for column in ("name", "kind", "codec", "steps"):
+            extra.add_column(column)
+        for e in enhancers:
+            extra.add_row(e["name"], e["kind"], e["codec"], str(e["steps"]))
+        out_console.print(extra)
 
 
 @app.command()
@@ -524,6 +535,78 @@ def adapt_observer(
         err.print(f"wrote {adapt(config, progress=err.is_terminal)}")
     except (OdicError, ValueError, FileNotFoundError) as e:
         fail(str(e))
+
+
+@app.command()
+def enhance(
+    inputs: list[str] = typer.Argument(..., help="Decoded images (JPEG files, …), directories, glob patterns, or -."),
+    output: Optional[str] = _output_option("next to each input as NAME.enhanced.png"),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Installed enhancer (see 'odic models'); "
+                                        "default: the recognition-aware one."),
+    max_pixels: int = _max_pixels_option(),
+    force: bool = _force_option(),
+) -> None:
+    """Clean up images decoded by a legacy codec (JPEG) with a small CNN; writes PNG.
+
+    The recognition-aware enhancer was trained to restore what classifiers need,
+    the plain one only pixels (see docs/studies.md).
+    """
+    from odic.enhance import enhance as run_enhancer
+    from odic.enhance import load_enhancer
+
+    try:
+        net = load_enhancer(model)
+    except OdicError as e:
+        fail(str(e))
+    items = expand(inputs, IMAGE_SUFFIXES)
+    many = len(items) > 1
+
+    def work(item: Input) -> Outcome:
+        raw = _read(item)
+        image = load_image(raw, max_pixels=max_pixels)
+        buffer = io.BytesIO()
+        Image.fromarray(run_enhancer(net, image.rgb)).save(buffer, format="PNG")
+        suffix = ".png" if output is not None else ".enhanced.png"
+        _write(_target(item, output, suffix, many), buffer.getvalue(), force)
+        return Outcome(len(raw), buffer.tell(), image.height * image.width)
+
+    _run(items, work, "enhance")
+
+
+@app.command("train-enhancer")
+def train_enhancer(
+    out: Path = typer.Option(..., "--out", help="Run directory (last.ckpt, log.jsonl); re-running resumes."),
+    data: list[Path] = typer.Option(..., "--data", help="Training image folder(s). Never Kodak or imagenet-1000."),
+    kind: str = typer.Option("recognition", "--kind", help="plain (MSE only) or recognition (MSE + Lite0 features)."),
+    steps: int = typer.Option(2000, "--steps", min=1),
+    feature_weight: float = typer.Option(0.01, "--feature-weight", help="Feature-loss weight (recognition)."),
+    threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
+) -> None:
+    """Train a JPEG post-processing network (resumable); ship it with export-enhancer."""
+    from odic.enhance import EnhanceConfig, EnhancerTrainer
+
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        EnhancerTrainer(EnhanceConfig(out=str(out), data=[str(d) for d in data], kind=kind, steps=steps,
+                                      feature_weight=feature_weight)).run()
+    except (OdicError, ValueError, FileNotFoundError) as e:
+        fail(str(e))
+
+
+@app.command("export-enhancer")
+def export_enhancer_cmd(
+    checkpoint: Path = typer.Argument(..., help="An enhancer training checkpoint (last.ckpt)."),
+    name: str = typer.Option(..., "--name", help="Installed name, e.g. jpeg-recognition."),
+    weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and enhancers.json go."),
+) -> None:
+    """Ship a trained enhancer: fp16 file, sha256 and its entry in enhancers.json."""
+    from odic.enhance import export_enhancer
+
+    if not checkpoint.is_file():
+        fail(f"{checkpoint}: no such checkpoint")
+    entry = export_enhancer(checkpoint, weights_dir, name)
+    err.print(f"exported {entry['file']} ({entry['kind']}, {entry['steps']} steps)")
 
 
 @app.command()
