@@ -386,7 +386,7 @@ def export_cmd(
         fail(f"{checkpoint}: no such checkpoint")
     try:
         cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak)
-    except ValueError as e:
+    except (OdicError, ValueError) as e:
         fail(str(e))
     for card in cards:
         err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")

@@ -15,7 +15,7 @@ from typing import Any, Callable, ClassVar
 
 from PIL import Image
 
-from odic.errors import OdicError
+from odic.registry import Registry
 
 
 class BaselineCodec:
@@ -53,25 +53,19 @@ class BaselineCodec:
         return image.convert("RGB")
 
 
-_CODECS: dict[str, type[BaselineCodec]] = {}
+_CODECS: Registry[type[BaselineCodec]] = Registry("codec")
 
 
 def register_codec(cls: type[BaselineCodec]) -> type[BaselineCodec]:
-    if cls.name in _CODECS:
-        raise ValueError(f"codec {cls.name!r} registered twice")
-    _CODECS[cls.name] = cls
-    return cls
+    return _CODECS.add(cls.name, cls)
 
 
 def get_codec(name: str) -> BaselineCodec:
-    try:
-        return _CODECS[name]()
-    except KeyError:
-        raise OdicError(f"unknown codec {name!r} (known: {', '.join(sorted(_CODECS))})") from None
+    return _CODECS.get(name)()
 
 
 def list_codecs() -> list[str]:
-    return sorted(_CODECS)
+    return sorted(_CODECS.names())
 
 
 @dataclass(frozen=True)

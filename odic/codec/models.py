@@ -16,6 +16,8 @@ from compressai.models import MeanScaleHyperprior, ScaleHyperprior
 from compressai.models.base import CompressionModel
 from torch import Tensor, nn
 
+from odic.registry import Registry
+
 #: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
 SplitParams = Callable[[Tensor], tuple[Tensor, Optional[Tensor]]]
 
@@ -35,7 +37,7 @@ class Architecture:
     y_stride: int = 16
 
 
-_ARCHITECTURES: dict[str, Architecture] = {}
+_ARCHITECTURES: Registry[Architecture] = Registry("architecture")
 
 #: Rate levels of the variable-rate architectures; quality q uses level q − 1.
 RATE_LEVELS = 8
@@ -82,9 +84,7 @@ def register_model(name: str, split_params: SplitParams, hyper_input: Callable[[
     """Decorator registering ``build(N, M)`` under ``name``."""
 
     def wrap(build: Callable[[int, int], CompressionModel]) -> Callable[[int, int], CompressionModel]:
-        if name in _ARCHITECTURES:
-            raise ValueError(f"architecture {name!r} registered twice")
-        _ARCHITECTURES[name] = Architecture(name, build, split_params, hyper_input)
+        _ARCHITECTURES.add(name, Architecture(name, build, split_params, hyper_input))
         return build
 
     return wrap
@@ -123,15 +123,11 @@ def gained_mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
 
 
 def get_architecture(name: str) -> Architecture:
-    try:
-        return _ARCHITECTURES[name]
-    except KeyError:
-        known = ", ".join(sorted(_ARCHITECTURES))
-        raise ValueError(f"unknown architecture {name!r} (known: {known})") from None
+    return _ARCHITECTURES.get(name)
 
 
 def list_architectures() -> list[str]:
-    return sorted(_ARCHITECTURES)
+    return sorted(_ARCHITECTURES.names())
 
 
 def create_model(name: str, N: int, M: int) -> CompressionModel:

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-from odic.errors import OdicError
+from odic.registry import Registry
 
 
 class Distortion:
@@ -31,22 +31,15 @@ class Distortion:
         raise NotImplementedError
 
 
-_DISTORTIONS: dict[str, type[Distortion]] = {}
+_DISTORTIONS: Registry[type[Distortion]] = Registry("distortion")
 
 
 def register_distortion(cls: type[Distortion]) -> type[Distortion]:
-    if cls.name in _DISTORTIONS:
-        raise ValueError(f"distortion {cls.name!r} registered twice")
-    _DISTORTIONS[cls.name] = cls
-    return cls
-
+    return _DISTORTIONS.add(cls.name, cls)
 
 
 def get_distortion(name: str) -> Distortion:
-    try:
-        return _DISTORTIONS[name]()
-    except KeyError:
-        raise OdicError(f"unknown distortion {name!r} (known: {', '.join(list_distortions())})") from None
+    return _DISTORTIONS.get(name)()
 
 
 def is_distortion(name: str) -> bool:
@@ -54,7 +47,7 @@ def is_distortion(name: str) -> bool:
 
 
 def list_distortions() -> list[str]:
-    return list(_DISTORTIONS)
+    return _DISTORTIONS.names()
 
 
 def image_seed(name: str) -> int:
