@@ -613,13 +613,18 @@ def export_enhancer_cmd(
 def report(
     experiments: Path = typer.Argument(Path("experiments"), help="Folder of experiment folders (summary CSVs, plots)."),
     out: Path = typer.Option(Path("docs/results.md"), "--out", "-o", help="Markdown file to write."),
+    only: str = typer.Option("", "--only", help="Comma-separated experiment folders to include (default: all)."),
+    title: str = typer.Option("Results", "--title", help="The document's heading."),
+    command: str = typer.Option("bash experiments/results.sh", "--command", help="The command the header names "
+                                "as the way to regenerate the document."),
 ) -> None:
     """Write docs/results.md from the committed experiment results (tables, BD-rates, plots)."""
     from odic.eval.report import write_report
 
     if not experiments.is_dir():
         fail(f"{experiments}: not a folder")
-    err.print(f"wrote {write_report(experiments, out)}")
+    names = [n for n in only.split(",") if n] or None
+    err.print(f"wrote {write_report(experiments, out, names, title, command)}")
 
 
 @app.command("compress-dataset")

@@ -19,7 +19,8 @@ def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
         Image.fromarray(random_image(48, 64, seed=i)).save(path)
         items.append(Labelled(path, 7))
     jobs = sweep.plan(items, ["jpeg", "odic:0"], rates=[0.5, 1.0])
-    assert len(jobs) == 2 * 2 + 2 * 2  # two target rates for jpeg, two installed qualities for α = 0
+    assert len(jobs) == 2 * 2 + 2 * 2  # two target rates for jpeg and for odic α = 0 (its nearest quality)
+    assert [j.setting_name for j in sweep.plan(items[:1], ["odic:0"])] == ["q1", "q2"]  # no rates: every quality
     out = tmp_path / "out"
     sweep.run(jobs[:3], [], out, progress=False)
     with open(out / sweep.RECORDS, "a") as f:
@@ -29,7 +30,7 @@ def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
     assert len(records) == len(jobs) and len({(r["image"], r["codec"], r["setting"]) for r in records}) == len(jobs)
     assert sweep.summarize(out, [], jobs[:1])[0]["images"] == 1  # only the records of the jobs asked for
     rows = sweep.summarize(out, [])
-    assert sorted((r["codec"], r["setting"]) for r in rows) == [("jpeg", "0.5"), ("jpeg", "1"), ("odic:0", "q1"), ("odic:0", "q2")]
+    assert sorted((r["codec"], r["setting"]) for r in rows) == [("jpeg", "0.5"), ("jpeg", "1"), ("odic:0", "0.5"), ("odic:0", "1")]
     assert [r["codec"] for r in rows] == ["jpeg", "jpeg", "odic:0", "odic:0"]
     for codec in ("jpeg", "odic:0"):  # each codec's rows run from low to high rate
         bpps = [r["bpp"] for r in rows if r["codec"] == codec]

@@ -68,7 +68,8 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
     """All jobs in a deterministic order.
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
-    ladder; odic codecs run at every installed quality of their α; distortions
+    ladder; odic codecs at the installed quality of their α nearest each target bpp or, without
+    rates, at every installed quality; distortions
     (:mod:`odic.eval.distortions`) at each of their levels.
     """
     jobs = []
@@ -78,8 +79,12 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
             cards = {c.quality: c.sha256[:8] for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
             if not cards:
                 raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
-            jobs += [Job(item.path, item.label, codec, float(q), False, input_size, model)
-                     for item in items for q, model in sorted(cards.items())]
+            if rates:  # each image at the installed quality nearest each target
+                model = "+".join(sorted(set(cards.values())))
+                jobs += [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
+            else:
+                jobs += [Job(item.path, item.label, codec, float(q), False, input_size, model)
+                         for item in items for q, model in sorted(cards.items())]
             continue
         if is_distortion(codec):
             jobs += [Job(item.path, item.label, codec, level, False, input_size)
