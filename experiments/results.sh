@@ -41,4 +41,4 @@ bash experiments/tradeoff/run.sh
 COLUMNS=100 odic bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
 COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
 
-odic report experiments --out docs/results.md
+odic report experiments --only kodak,imagenet,imagenet-224,tradeoff,bench --out docs/results.md
