@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
@@ -43,3 +44,30 @@ def test_training_export_and_cli(tmp_path: Path) -> None:
     assert np.asarray(Image.open(tmp_path / "out.png")).shape == (40, 56, 3)
     r = run_cli("enhance", str(tmp_path / "in.jpg"), "--model", "nope", env=env)
     assert r.returncode == 2 and "no enhancer nope" in r.stderr.decode() and r.stderr.decode().count("\n") == 1
+
+
+def test_sweep_runs_a_codec_followed_by_an_enhancer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from odic.eval import sweep
+    from odic.eval.accuracy import Labelled
+
+    data = tmp_path / "train"
+    data.mkdir()
+    Image.fromarray(random_image(80, 96)).save(data / "t.png")
+    cfg = EnhanceConfig(out=str(tmp_path / "run"), data=[str(data)], kind="plain", steps=2, crop=64, batch=1,
+                        channels=4, layers=3)
+    EnhancerTrainer(cfg).run()
+    weights = tmp_path / "weights"
+    export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-plain")
+    monkeypatch.setenv("ODIC_WEIGHTS", os.pathsep.join([os.environ["ODIC_WEIGHTS"], str(weights)]))
+    image = tmp_path / "a.png"
+    Image.fromarray(random_image(48, 64)).save(image)
+    plain, enhanced = sweep.plan([Labelled(image, None)], ["jpeg", "jpeg+tiny-plain"], rates=[0.5])
+    a, b = sweep.evaluate(plain, []), sweep.evaluate(enhanced, [])
+    assert a["bytes"] == b["bytes"] and a["psnr"] != b["psnr"]  # same JPEG file, other pixels
+    assert enhanced.model.endswith(">" + _entry_digest(weights))
+
+
+def _entry_digest(weights: Path) -> str:
+    import json
+
+    return json.loads((weights / "enhancers.json").read_text())["enhancers"][0]["sha256"][:8]

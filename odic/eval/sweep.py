@@ -29,6 +29,7 @@ from odic.codec.image import load_image
 from odic.data import engines
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
+from odic.enhance import EnhanceNet, enhance, list_enhancers, load_enhancer
 from odic.errors import OdicError
 from odic.eval.distortions import get_distortion, image_seed, is_distortion
 from odic.eval.metrics import measure
@@ -69,31 +70,37 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
     ladder; odic codecs at the installed quality of their α nearest each target bpp or, without
-    rates, at every installed quality; distortions
-    (:mod:`odic.eval.distortions`) at each of their levels.
+    rates, at every installed quality; distortions (:mod:`odic.eval.distortions`) at each of
+    their levels. ``CODEC+ENHANCER`` (e.g. ``jpeg+jpeg-recognition``) runs CODEC's jobs and
+    passes each decoded image through an installed enhancer (:mod:`odic.enhance`).
     """
-    jobs = []
-    for codec in codecs:
-        if codec.startswith("odic:"):
-            alpha = float(codec.split(":", 1)[1])
-            cards = {c.quality: c.sha256[:8] for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
-            if not cards:
-                raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
-            if rates:  # each image at the installed quality nearest each target
-                model = "+".join(sorted(set(cards.values())))
-                jobs += [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
-            else:
-                jobs += [Job(item.path, item.label, codec, float(q), False, input_size, model)
-                         for item in items for q, model in sorted(cards.items())]
-            continue
-        if is_distortion(codec):
-            jobs += [Job(item.path, item.label, codec, level, False, input_size)
-                     for item in items for level in get_distortion(codec).levels]
-            continue
-        baseline = get_codec(codec)  # fails early on an unknown name
-        settings, by_bpp = (list(rates), True) if rates else (list(baseline.ladder), False)
-        jobs += [Job(item.path, item.label, codec, s, by_bpp, input_size) for item in items for s in settings]
-    return jobs
+    return [job for codec in codecs for job in _codec_jobs(items, codec, rates, input_size)]
+
+
+def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], input_size: Optional[int]) -> list[Job]:
+    base, _, enhancer = codec.partition("+")
+    if enhancer:
+        digest = next((e["sha256"][:8] for e in list_enhancers() if e["name"] == enhancer), None)
+        if digest is None:
+            raise OdicError(f"no enhancer {enhancer!r} is installed")
+        return [dataclasses.replace(j, codec=codec, model=f"{j.model}>{digest}")
+                for j in _codec_jobs(items, base, rates, input_size)]
+    if codec.startswith("odic:"):
+        alpha = float(codec.split(":", 1)[1])
+        cards = {c.quality: c.sha256[:8] for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
+        if not cards:
+            raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
+        if rates:  # each image at the installed quality nearest each target
+            model = "+".join(sorted(set(cards.values())))
+            return [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
+        return [Job(item.path, item.label, codec, float(q), False, input_size, model)
+                for item in items for q, model in sorted(cards.items())]
+    if is_distortion(codec):
+        return [Job(item.path, item.label, codec, level, False, input_size)
+                for item in items for level in get_distortion(codec).levels]
+    baseline = get_codec(codec)  # fails early on an unknown name
+    settings, by_bpp = (list(rates), True) if rates else (list(baseline.ladder), False)
+    return [Job(item.path, item.label, codec, s, by_bpp, input_size) for item in items for s in settings]
 
 
 T = TypeVar("T")
@@ -107,6 +114,7 @@ def spread(items: Sequence[T], k: int) -> list[T]:
 
 
 _OBSERVERS: dict[str, object] = {}
+_ENHANCERS: dict[str, EnhanceNet] = {}
 
 
 def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -123,6 +131,12 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
 def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
     """(compressed bytes, decoded image) of one job's codec at its setting; a distortion has
     no bytes. odic at a target bpp uses the installed quality of its α nearest to it."""
+    base, _, enhancer = job.codec.partition("+")
+    if enhancer:
+        data, decoded = compress(dataclasses.replace(job, codec=base), rgb)
+        if enhancer not in _ENHANCERS:
+            _ENHANCERS[enhancer] = load_enhancer(enhancer)
+        return data, enhance(_ENHANCERS[enhancer], decoded)
     if is_distortion(job.codec):
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
     if job.codec.startswith("odic:"):
