@@ -25,7 +25,7 @@ keep "$RUNS/sweep-kodak" experiments/kodak
 
 # (b) imagenet-1000 rate–accuracy at native resolution, 250 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
-odic sweep "${IMAGENET[@]}" --limit 250 --codecs jpeg,webp,avif,jpeg2000,jpegxl,heic,$ODIC \
+odic sweep "${IMAGENET[@]}" --limit 125 --codecs jpeg,webp,avif,jpeg2000,jpegxl,heic,$ODIC \
   --observers $LITE2,$MNV2,$MNV1,$ONNX --out "$RUNS/sweep-imagenet" --workers "$WORKERS"
 keep "$RUNS/sweep-imagenet" experiments/imagenet
 

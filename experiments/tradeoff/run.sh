@@ -14,7 +14,7 @@ done
 CODECS=$(printf 'odic:%s,' "${ALPHAS[@]}")
 export ODIC_WEIGHTS="$WEIGHTS"
 odic sweep --images ../shared/data/kodak --codecs "${CODECS%,}" --out "$RUNS/sweep-tradeoff-kodak" --workers "${WORKERS:-2}"
-odic sweep --images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet-1000/labels.csv --limit 250 \
+odic sweep --images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet-1000/labels.csv --limit 125 \
   --codecs "${CODECS%,}" --observers lite2,tflite:../shared/observers/mobilenet_v2_1.0_224_quant.tflite \
   --out "$RUNS/sweep-tradeoff-imagenet" --workers "${WORKERS:-2}"
 python experiments/tradeoff/table.py "$RUNS/sweep-tradeoff-kodak" "$RUNS/sweep-tradeoff-imagenet" experiments/tradeoff
