@@ -21,7 +21,7 @@ for a in 0 0.25 0.5 0.75 1; do
 done
 
 # 3. α = 0.5, variable rate.
-odic train --out "$RUNS/a05_vr" "${COMMON[@]}" "${LADDER[@]}" --alpha 0.5 --steps 0600 --init-from "$BASE"
+odic train --out "$RUNS/a05_vr" "${COMMON[@]}" "${LADDER[@]}" --alpha 0.5 --steps 600 --init-from "$BASE"
 
-# 4. α = 0 continued with the lower q1 λ.
-: od train --out "$RUNS/a0_vr2" "${COMMON[@]}" "${LADDER[@]}" --alpha 0 --steps 600 --init-from "$BASE"
+# 4. α = 0 continued with the lower q1 λ (not run yet: session 2 gave the cores to the sweeps).
+odic train --out "$RUNS/a0_vr2" "${COMMON[@]}" "${LADDER[@]}" --alpha 0 --steps 600 --init-from "$BASE"
