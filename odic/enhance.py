@@ -12,7 +12,6 @@ with entries in ``weights/enhancers.json``.
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import Tensor, nn
 
+from odic.baselines import get_codec
 from odic.codec import zoo
 from odic.codec.precision import fast_context
 from odic.errors import OdicError, UnknownModelError
@@ -74,9 +74,9 @@ class EnhanceConfig:
 
 def jpeg_round_trip(x: Tensor, quality: int) -> Tensor:
     """A (3, H, W) image in [0, 1] through baseline JPEG 4:2:0 at ``quality``."""
-    buffer = io.BytesIO()
-    Image.fromarray(x.mul(255).round().byte().permute(1, 2, 0).numpy()).save(buffer, "JPEG", quality=quality)
-    return torch.from_numpy(np.asarray(Image.open(buffer).convert("RGB")).copy()).permute(2, 0, 1).float() / 255
+    jpeg = get_codec("jpeg")
+    decoded = jpeg.decode(jpeg.encode(Image.fromarray(x.mul(255).round().byte().permute(1, 2, 0).numpy()), quality))
+    return torch.from_numpy(np.asarray(decoded).copy()).permute(2, 0, 1).float() / 255
 
 
 class EnhancerTrainer:

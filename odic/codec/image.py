@@ -120,3 +120,12 @@ def load_image(
     except (OSError, SyntaxError, ValueError) as e:
         raise ImageInputError(f"truncated or corrupt image ({e})") from None
     return _from_pil(im, drop_alpha)
+
+
+def resize_shorter(rgb: np.ndarray, side: int) -> np.ndarray:
+    """Bicubic resize so that the shorter side is ``side`` (the longer never below it): the first
+    step of classifiers' eval preprocessing, shared by the 224-px protocol and adaptation."""
+    image = Image.fromarray(rgb)
+    scale = side / min(image.size)
+    size = (max(side, round(image.width * scale)), max(side, round(image.height * scale)))
+    return np.asarray(image.resize(size, Image.Resampling.BICUBIC))

@@ -18,6 +18,8 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
+from odic.baselines import get_codec
+from odic.eval.metrics import psnr
 from odic.registry import Registry
 
 
@@ -94,9 +96,8 @@ class JpegQuality(Distortion):
     name, unit, levels = "jpeg-quality", "JPEG quality", (2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
 
     def apply(self, rgb: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
-        buffer = io.BytesIO()
-        Image.fromarray(rgb).save(buffer, format="JPEG", quality=int(level), subsampling=2)
-        return np.asarray(Image.open(buffer).convert("RGB"))
+        jpeg = get_codec("jpeg")
+        return np.asarray(jpeg.decode(jpeg.encode(Image.fromarray(rgb), level)))
 
 
 @register_distortion
@@ -116,8 +117,6 @@ class Jpeg2000Psnr(Distortion):
         return np.asarray(Image.open(buffer).convert("RGB"))
 
     def apply(self, rgb: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
-        from odic.eval.metrics import psnr
-
         request = float(level)
         best, best_error = rgb, float("inf")
         for _ in range(4):

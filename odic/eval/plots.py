@@ -27,6 +27,16 @@ def metric_slug(metric: str) -> str:
     return f"{kind}_{display_name(spec)}" if spec else metric
 
 
+def _save(fig: plt.Figure, ax: plt.Axes, path: Path, legend_size: int) -> Path:
+    """The finish every figure shares: grid, legend, tight layout, 120 dpi PNG, figure closed."""
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: str = "") -> list[Path]:
     """Write ``<metric>_vs_bpp.png`` for each metric present in the summary rows."""
     by_codec: dict[str, list[dict]] = defaultdict(list)
@@ -42,13 +52,7 @@ def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: 
                         linewidth=2.2 if codec.startswith("odic") else 1.2)
         label = metric_label(metric)
         ax.set(xlabel="bits per pixel", ylabel=label, title=title or label)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = out / f"{metric_slug(metric)}_vs_bpp.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(fig, ax, out / f"{metric_slug(metric)}_vs_bpp.png", legend_size=8))
     return written
 
 
@@ -78,11 +82,5 @@ def distortion_curves(rows: Sequence[dict], observers: Sequence[str], out: Path)
                 ax.axhline(100 * clean[f"top1:{spec}"], color=color, linestyle="--", linewidth=0.8)
         xlabel = "bits per pixel" if family == "odic" else get_distortion(family).unit
         ax.set(xlabel=xlabel, ylabel="top-1 (%)", title=f"{family} (dashed: undistorted)", ylim=(0, 100))
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = out / f"robustness_{family}.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(fig, ax, out / f"robustness_{family}.png", legend_size=7))
     return written

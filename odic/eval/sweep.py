@@ -25,12 +25,12 @@ from rich.progress import track
 
 from odic.baselines import encode_at_bpp, get_codec
 from odic.codec import zoo
-from odic.codec.image import load_image
+from odic.codec.image import load_image, resize_shorter
 from odic.data import engines
-from odic.eval.accuracy import Labelled
-from odic.eval.bjontegaard import bd_rate, msssim_db
 from odic.enhance import EnhanceNet, enhance, list_enhancers, load_enhancer
 from odic.errors import OdicError
+from odic.eval.accuracy import Labelled
+from odic.eval.bjontegaard import bd_rate, msssim_db
 from odic.eval.distortions import get_distortion, image_seed, is_distortion
 from odic.eval.metrics import measure
 
@@ -120,12 +120,9 @@ _ENHANCERS: dict[str, EnhanceNet] = {}
 def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
     """Resize the shorter side to size / 0.875 (bicubic) and centre-crop size × size: what
     classifiers are fed, for comparison with papers that compress the network input."""
-    image = Image.fromarray(rgb)
-    scale = size / 0.875 / min(image.size)
-    image = image.resize((max(size, round(image.width * scale)), max(size, round(image.height * scale))),
-                         Image.Resampling.BICUBIC)
-    left, top = (image.width - size) // 2, (image.height - size) // 2
-    return np.asarray(image.crop((left, top, left + size, top + size)))
+    resized = resize_shorter(rgb, round(size / 0.875))
+    top, left = (resized.shape[0] - size) // 2, (resized.shape[1] - size) // 2
+    return resized[top : top + size, left : left + size]
 
 
 def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:

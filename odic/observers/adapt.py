@@ -25,14 +25,14 @@ from typing import Optional, Sequence
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from rich.progress import track
 from timm.data import resolve_data_config
 from torch import Tensor
 
-from odic.codec.image import load_image
+from odic.codec.image import load_image, resize_shorter
 from odic.data.files import find_images
 from odic.errors import OdicError
+from odic.eval.sweep import Job, compress
 from odic.fsutil import atomic_torch_save
 from odic.observers.timm_observers import FeatureObserver, create_observer, feature_distance
 
@@ -63,17 +63,11 @@ def _eval_scale(observer: FeatureObserver) -> tuple[int, int]:
 
 
 def _resized(rgb: np.ndarray, short: int) -> Tensor:
-    image = Image.fromarray(rgb)
-    scale = short / min(image.size)
-    image = image.resize((max(short, round(image.width * scale)), max(short, round(image.height * scale))),
-                         Image.Resampling.BICUBIC)
-    return torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1)
+    return torch.from_numpy(resize_shorter(rgb, short).copy()).permute(2, 0, 1)
 
 
 def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int, progress: bool = False) -> list[tuple[Tensor, Tensor]]:
     """(original, decoded) uint8 tensors of every file at the observer's eval scale."""
-    from odic.eval.sweep import Job, compress
-
     pairs = []
     for path in track(files, description=f"{codec} @ {rate:g} bpp", disable=not progress):
         rgb = load_image(path).rgb
