@@ -349,6 +349,10 @@ def train(
     warmup: int = typer.Option(200, "--warmup", help="Linear warm-up steps; short fine-tunes want fewer."),
     observer: str = typer.Option("lite0", "--observer", help="Feature observer for α > 0."),
     feature_scale: float = typer.Option(1.0, "--feature-scale", help="Calibration of D_feat against 1 − MS-SSIM."),
+    anchor: float = typer.Option(0.0, "--anchor", min=0.0, help="Weight of 1 − MS-SSIM kept inside the machine term "
+                                 "(ties α > 0 outputs to the pixels; see odic/train/loss.py)."),
+    gain_lr: float = typer.Option(1.0, "--gain-lr", min=0.0, help="LR multiplier of a variable-rate network's "
+                                  "rate gains (they move too slowly at the transforms' LR)."),
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
@@ -360,7 +364,7 @@ def train(
 
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
-        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale, seed=seed,
+        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale, anchor=anchor, gain_lr=gain_lr, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:

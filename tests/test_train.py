@@ -59,11 +59,47 @@ def test_export_makes_a_loadable_model(train_dir: Path, tmp_path: Path) -> None:
     assert all(v.dtype in (torch.float16, torch.int32, torch.int64) for v in state.values())
 
 
+def test_gain_lr_scales_only_the_rate_gains_step(train_dir: Path, tmp_path: Path) -> None:
+    """Adam's first step moves every parameter by about its LR: gains by 20 × the rest."""
+    trainer = Trainer(TrainConfig(out=str(tmp_path), data=[str(train_dir)], lmbda=[4.0, 16.0], qualities=[1, 3],
+                                  architecture="gained-mean-scale-hyperprior", N=16, M=24, steps=1, crop=64, batch=2,
+                                  lr=1e-3, warmup=0, gain_lr=20.0))
+    gains = trainer.model.rate_gain.log_gain.detach().clone()  # type: ignore[union-attr]
+    conv = trainer.model.g_a[0].weight.detach().clone()  # type: ignore[index]
+    trainer.train_step()
+    gain_step = (trainer.model.rate_gain.log_gain[0] - gains[0]).abs().max().item()  # type: ignore[union-attr]
+    conv_step = (trainer.model.g_a[0].weight - conv).abs().max().item()  # type: ignore[index]
+    assert gain_step == pytest.approx(20 * 1e-3, rel=0.05) and conv_step == pytest.approx(1e-3, rel=0.05)
+
+
 def test_alpha_needs_an_observer() -> None:
     from odic.train.loss import ObserverLoss
 
     with pytest.raises(ValueError):
         ObserverLoss(0.5, None, 1.0)
+
+
+class _ConstantFeatures(torch.nn.Module):
+    """A stand-in observer whose features ignore the image: D_feat is exactly 0."""
+
+    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        return [torch.ones(1, 1, 1, 1)]
+
+
+def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
+    from odic.train.loss import ObserverLoss
+
+    torch.manual_seed(0)
+    x = torch.rand(2, 3, 64, 64)
+    x_hat = (x + 0.1 * torch.randn_like(x)).clamp(0, 1)
+    likelihoods = {"y": torch.full((2, 8, 4, 4), 0.5)}
+    observer = _ConstantFeatures()
+    plain = ObserverLoss(1.0, observer, 1.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
+    anchored = ObserverLoss(1.0, observer, 1.0, anchor=0.25)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
+    assert plain.feat == 0 and plain.msssim < 0.99
+    assert torch.allclose(anchored.loss - plain.loss, 10.0 * 0.25 * (1 - plain.msssim))
+    human = ObserverLoss(0.0, None, 1.0, anchor=0.25)(x, x_hat, likelihoods, lmbda=10.0)
+    assert torch.allclose(human.loss, plain.bpp + 10.0 * (1 - plain.msssim))  # α = 0 ignores the anchor
 
 
 def test_train_cli_rejects_missing_data(tmp_path: Path) -> None:

@@ -25,3 +25,13 @@ odic train --out "$RUNS/a05_vr" "${COMMON[@]}" "${LADDER[@]}" --alpha 0.5 --step
 
 # 4. α = 0 continued with the lower q1 λ (not run yet: session 2 gave the cores to the sweeps).
 odic train --out "$RUNS/a0_vr2" "${COMMON[@]}" "${LADDER[@]}" --alpha 0 --steps 600 --init-from "$BASE"
+
+# 5. α = 1 again with the MS-SSIM anchor (session 3): the anchor-free α = 1 network darkened its
+#    output, which held-out classifiers punish (experiments/train/README.md). Continues a1_vr.
+odic train --out "$RUNS/a1_anchor" "${COMMON[@]}" "${LADDER[@]}" --alpha 1 --anchor 0.25 --steps 1000 --warmup 50 \
+  --init-from "$RUNS/a1_vr/last.ckpt"
+
+# 6. α = 0 continued with q1 at λ = 0.25 and 20× faster rate gains, so that q1 reaches ~0.1 bpp
+#    (at the shared LR, step 4 moved q1 only a fifth of the way from 0.236 towards its λ = 0.6 rate).
+odic train --out "$RUNS/a0_vr3" "${COMMON[@]}" --lambda 0.25 --quality 1 "${LADDER[@]:4}" --alpha 0 --gain-lr 20 \
+  --steps 300 --warmup 25 --init-from "$RUNS/a0_vr2/last.ckpt"

@@ -83,5 +83,6 @@ def export_checkpoint(
         N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
         training_data="BSDS500 train+test (400 images, ../shared/data/train)",
         steps=state["step"], wall_s=round(state["wall"], 1),
-        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "seed", "init_from")},
+        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "gain_lr",
+                                              "seed", "init_from")},
     )

@@ -58,6 +58,11 @@ class TrainConfig:
     min_lr_ratio: float = 0.1
     observer: str = "lite0"
     feature_scale: float = 1.0
+    anchor: float = 0.0
+    #: Learning-rate multiplier of the rate gains. A gain is one log-scale number per channel and
+    #: level; at the transforms' LR Adam moves it ~1e-4 per step, so a rate level would need
+    #: thousands of steps to reach its λ. 1 keeps a single parameter group (old checkpoints resume).
+    gain_lr: float = 1.0
     seed: int = 0
     device: str = "cpu"
     threads: int = 0
@@ -105,12 +110,16 @@ class Trainer:
         self.model = self.model.to(memory_format=torch.channels_last)
         main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
         aux = [p for n, p in self.model.named_parameters() if n.endswith(".quantiles")]
+        if cfg.gain_lr != 1.0:
+            gains = set(self.model.rate_gain.parameters())  # type: ignore[union-attr]
+            main = [{"params": [p for p in main if p not in gains]},
+                    {"params": list(gains), "lr_scale": cfg.gain_lr}]  # type: ignore[list-item]
         self.opt = torch.optim.Adam(main, lr=cfg.lr)
         self.aux_opt = torch.optim.Adam(aux, lr=1e-3)
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
-        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale)
+        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor)
         self.rates = rate_schedule(cfg, self.model.rate_gain.levels)  # type: ignore[union-attr]
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
@@ -186,7 +195,7 @@ class Trainer:
         torch.manual_seed(cfg.seed * 1_000_003 + draw)
         x = self.sampler.batch_at(draw).to(self.device).contiguous(memory_format=torch.channels_last)
         for group in self.opt.param_groups:
-            group["lr"] = lr_at(cfg, self.step)
+            group["lr"] = lr_at(cfg, self.step) * group.get("lr_scale", 1.0)
         self.model.train()
         level, lmbda = self.rates[self.step % len(self.rates)]
         x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level)

@@ -1,11 +1,18 @@
 """The observer-dependent rate–distortion loss.
 
-``loss = bpp + λ · [(1 − α)(1 − MS-SSIM) + α · feature_scale · D_feat]``
+``loss = bpp + λ · [(1 − α)(1 − MS-SSIM) + α · D_machine]``, with
+``D_machine = feature_scale · D_feat + anchor · (1 − MS-SSIM)``.
 
 ``feature_scale`` calibrates D_feat (a relative feature error, see
 :func:`odic.observers.timm_observers.feature_distance`) to the magnitude of
 ``1 − MS-SSIM`` at the same operating point, so one λ gives roughly one rate
 for every α and α = 0.5 weighs both observers about equally.
+
+``anchor`` keeps a little MS-SSIM inside the machine term. Why: the training
+observer's features are nearly blind to global brightness and colour, so a pure
+feature loss (anchor 0) let the α = 1 network darken its output, which the
+*held-out* classifiers do mind. The anchor ties the output to the pixels
+without changing what α = 0 optimises.
 """
 
 from __future__ import annotations
@@ -34,13 +41,15 @@ class LossTerms:
 
 
 class ObserverLoss(nn.Module):
-    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float):
+    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float, anchor: float = 0.0):
         super().__init__()
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
+        if anchor < 0:
+            raise ValueError("anchor must be ≥ 0")
         if alpha > 0 and observer is None:
             raise ValueError("alpha > 0 needs an observer")
-        self.alpha, self.observer, self.feature_scale = alpha, observer, feature_scale
+        self.alpha, self.observer, self.feature_scale, self.anchor = alpha, observer, feature_scale, anchor
 
     def forward(self, x: Tensor, x_hat: Tensor, likelihoods: dict[str, Tensor], lmbda: float) -> LossTerms:
         n, _, h, w = x.shape
@@ -53,5 +62,6 @@ class ObserverLoss(nn.Module):
             feat = feature_distance(self.observer.features(x_hat), ref) * self.feature_scale
         else:
             feat = torch.zeros((), device=x.device)
-        distortion = (1 - self.alpha) * (1 - ssim) + self.alpha * feat
+        machine = feat + self.anchor * (1 - ssim)
+        distortion = (1 - self.alpha) * (1 - ssim) + self.alpha * machine
         return LossTerms(bpp + lmbda * distortion, bpp, ssim, feat)
