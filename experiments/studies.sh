@@ -10,7 +10,7 @@ IMAGENET=(--images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet
 
 # 1. Distortion robustness (experiments/robustness/README.md).
 robustness() {
-odic robustness "${IMAGENET[@]}" --observers lite0,lite2,$MNV2 --limit 100 --out "$RUNS/robustness" --workers "$WORKERS"
+odic robustness "${IMAGENET[@]}" --observers lite0,lite2,$MNV2 --limit 50 --out "$RUNS/robustness" --workers "$WORKERS"
 cp "$RUNS"/robustness/{summary.csv,*.png} experiments/robustness/
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -70,6 +71,15 @@ def test_gain_lr_scales_only_the_rate_gains_step(train_dir: Path, tmp_path: Path
     gain_step = (trainer.model.rate_gain.log_gain[0] - gains[0]).abs().max().item()  # type: ignore[union-attr]
     conv_step = (trainer.model.g_a[0].weight - conv).abs().max().item()  # type: ignore[index]
     assert gain_step == pytest.approx(20 * 1e-3, rel=0.05) and conv_step == pytest.approx(1e-3, rel=0.05)
+
+
+def test_export_counts_the_whole_fine_tuning_chain(train_dir: Path, tmp_path: Path) -> None:
+    Trainer(_config(tmp_path / "base", train_dir, 2)).run(progress=False)
+    tuned = dataclasses.replace(_config(tmp_path / "tuned", train_dir, 3), init_from=str(tmp_path / "base" / CHECKPOINT))
+    Trainer(tuned).run(progress=False)
+    (card,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
+    assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
+    assert card.wall_s == pytest.approx(sum(link["wall_s"] for link in card.extra["lineage"]), abs=0.2)
 
 
 def test_alpha_needs_an_observer() -> None:

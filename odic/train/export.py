@@ -36,6 +36,24 @@ def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
     return {"bpp": round(float(bpp), 4), "psnr": round(float(p), 3), "msssim": round(float(m), 5), "images": len(rows)}
 
 
+def lineage(checkpoint: Path, state: dict) -> list[dict]:
+    """This run and every run it was fine-tuned from (``init_from``, followed while the file exists).
+
+    Why: a shipped network is usually a chain of fine-tunes, and its cost is the whole chain;
+    the manifest's ``steps`` / ``wall_s`` are the sums over it and ``lineage`` lists each link.
+    """
+    links, seen = [], {checkpoint.resolve()}
+    while True:
+        cfg = state["config"]
+        links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
+                      "wall_s": round(state["wall"], 1)})
+        parent = Path(cfg["init_from"]) if cfg.get("init_from") else None
+        if parent is None or not parent.is_file() or parent.resolve() in seen:
+            return links
+        seen.add(parent.resolve())
+        state = torch.load(parent, map_location="cpu", weights_only=False)
+
+
 def _rates(cfg: dict, quality: Optional[int]) -> list[tuple[int, float, int]]:
     """(quality, λ, level) of each rate to export from a run's config."""
     lmbdas = cfg["lmbda"] if isinstance(cfg["lmbda"], list) else [cfg["lmbda"]]
@@ -78,11 +96,13 @@ def export_checkpoint(
             figures = kodak_figures(codec, find_images(kodak))
         exported.append(zoo.Rate(q, lmbda, level, figures))
     default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{q}" for q, _, _ in rates)
+    chain = lineage(checkpoint, state)
     return zoo.export(
         model, weights_dir, name=name or default_name, architecture=cfg["architecture"],
         N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
         training_data="BSDS500 train+test (400 images, ../shared/data/train)",
-        steps=state["step"], wall_s=round(state["wall"], 1),
+        steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
+        lineage=chain,
         train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "gain_lr",
                                               "seed", "init_from")},
     )
