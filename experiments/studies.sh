@@ -21,7 +21,7 @@ SPECS=()
 for codec in jpeg webp odic:0; do
   file="$RUNS/adapt/lite0-${codec/:/}.pt"
   [ -f "$file" ] || odic adapt-observer --observer lite0 --codec $codec --rate 0.25 --train ../shared/data/train \
-    --steps 300 --out "$file"
+    --steps 100 --out "$file"
   SPECS+=("$codec=adapted:$file")
 done
 JUDGES=lite0$(printf ',%s' "${SPECS[@]#*=}")
