@@ -42,6 +42,7 @@ odic sweep "${IMAGENET[@]}" --limit 125 --codecs $CODECS --rates 0.25,0.5 --out 
 odic sweep --images ../shared/data/kodak --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-kodak" --workers "$WORKERS"
 cp "$RUNS/sweep-enhance-imagenet/summary.csv" experiments/enhance/imagenet-summary.csv
 cp "$RUNS/sweep-enhance-kodak/summary.csv" experiments/enhance/kodak-summary.csv
+cp "$RUNS"/sweep-enhance-imagenet/top1_*.png experiments/enhance/
 python experiments/enhance/table.py experiments/enhance/{imagenet,kodak}-summary.csv experiments/enhance/goal.csv
 }
 

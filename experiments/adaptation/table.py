@@ -6,6 +6,7 @@ SWEEP is a sweep over ``original`` and each codec at one target bpp, judged by O
 every adapted observer. One row per codec: top-1 of the original observer on clean and decoded
 images, of the observer adapted to that codec on both, and the fraction of the drop recovered,
 (adapted on decoded − original on decoded) / (original on clean − original on decoded).
+Also ``adaptation.png``: those four top-1 values per codec as grouped bars.
 """
 
 from __future__ import annotations
@@ -13,6 +14,31 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+BARS = {"observer_clean": "original, clean", "observer_decoded": "original, decoded",
+        "adapted_clean": "adapted, clean", "adapted_decoded": "adapted, decoded"}
+
+
+def plot(table: list[dict], path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    width = 0.8 / len(BARS)
+    for i, (key, label) in enumerate(BARS.items()):
+        xs = [j + (i - (len(BARS) - 1) / 2) * width for j in range(len(table))]
+        ax.bar(xs, [100 * row[key] for row in table], width, label=label)
+    ax.set_xticks(range(len(table)), [f"{row['codec']}\n{float(row['bpp']):.3f} bpp" for row in table])
+    ax.set_ylabel("top-1 (%)")
+    ax.set_ylim(0, 112)
+    ax.set_title("Lite0 adapted to each codec, without labels")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper center", ncol=4)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def main() -> None:
@@ -37,6 +63,7 @@ def main() -> None:
         writer = csv.DictWriter(f, fieldnames=list(table[0]))
         writer.writeheader()
         writer.writerows(table)
+    plot(table, out / "adaptation.png")
 
 
 if __name__ == "__main__":
