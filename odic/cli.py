@@ -364,7 +364,8 @@ def train(
 
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
-        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale, anchor=anchor, gain_lr=gain_lr, seed=seed,
+        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
+        anchor=anchor, gain_lr=gain_lr, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:

@@ -109,8 +109,7 @@ def adapt(cfg: AdaptConfig, progress: bool = False) -> Path:
     """Run (or resume) one adaptation; returns the written observer file."""
     out = Path(cfg.out)
     ckpt = out.with_name(out.name + ".ckpt")
-    teacher = create_observer(cfg.observer)
-    teacher = teacher.to(memory_format=torch.channels_last)
+    teacher = create_observer(cfg.observer).to(memory_format=torch.channels_last)
     student = copy.deepcopy(teacher)
     student.model.requires_grad_(True)  # batch-norm statistics stay frozen: FeatureObserver never trains them
     opt = torch.optim.Adam(student.model.parameters(), lr=cfg.lr)
