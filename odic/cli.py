@@ -14,6 +14,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -331,6 +332,11 @@ def demo(
     err.print(f"wrote {output}")
 
 
+class Quantize(str, Enum):
+    noise = "noise"
+    mixed = "mixed"
+
+
 @app.command()
 def train(
     out: Path = typer.Option(..., "--out", help="Run directory: checkpoint (last.ckpt) and log.jsonl. Re-running resumes."),
@@ -353,6 +359,9 @@ def train(
                                  "(ties α > 0 outputs to the pixels; see odic/train/loss.py)."),
     gain_lr: float = typer.Option(1.0, "--gain-lr", min=0.0, help="LR multiplier of a variable-rate network's "
                                   "rate gains (they move too slowly at the transforms' LR)."),
+    quantize: Quantize = typer.Option(Quantize.noise, "--quantize", help="What the synthesis trains on: noise "
+                                      "(additive uniform) or mixed (rounded latents, straight-through gradient; "
+                                      "rate from noise). mixed matters at low rates."),
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
@@ -365,7 +374,7 @@ def train(
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
-        anchor=anchor, gain_lr=gain_lr, seed=seed,
+        anchor=anchor, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:

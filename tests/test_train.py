@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -12,7 +13,9 @@ import torch
 from PIL import Image
 
 from odic.codec import zoo
+from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.train.export import export_checkpoint
+from odic.train.ladder import copy_level, extrapolate_level, level_bpp
 from odic.train.loop import CHECKPOINT, TrainConfig, Trainer
 from tests.conftest import random_image, run_cli
 
@@ -80,6 +83,16 @@ def test_export_counts_the_whole_fine_tuning_chain(train_dir: Path, tmp_path: Pa
     (card,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
     assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
     assert card.wall_s == pytest.approx(sum(link["wall_s"] for link in card.extra["lineage"]), abs=0.2)
+
+
+def test_lineage_passes_through_a_derived_starting_point(train_dir: Path, tmp_path: Path) -> None:
+    base = Trainer(_config(tmp_path / "base", train_dir, 2))
+    base.run(progress=False)
+    derived = tmp_path / "widened.pt"  # what experiments/train/extend_ladder.py writes
+    torch.save({"model": base.model.state_dict(), "source": str(tmp_path / "base" / CHECKPOINT)}, derived)
+    Trainer(dataclasses.replace(_config(tmp_path / "tuned", train_dir, 3), init_from=str(derived))).run(progress=False)
+    (card,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
+    assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
 
 
 def test_alpha_needs_an_observer() -> None:
@@ -157,3 +170,39 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
     assert len(low) < len(high)
     for data in (low, high):
         assert odic.decode(data).size == (96, 64)
+
+
+def test_extrapolated_level_codes_at_its_target_rate() -> None:
+    torch.manual_seed(0)
+    arch = get_architecture("gained-mean-scale-hyperprior")
+    model = create_model(arch.name, 16, 24)
+    model.entropy_bottleneck.update(force=True)
+    with torch.no_grad():
+        model.rate_gain.log_gain[2] = 1.0  # level 0 (gain 1) sits below level 2 on the ladder
+    x = torch.rand(2, 3, 64, 64)
+    copy_level(model, src=0, dst=1)
+    assert torch.equal(model.rate_gain.log_gain[1], model.rate_gain.log_gain[0])
+    top, here = level_bpp(model, arch, x, 2), level_bpp(model, arch, x, 1)
+    assert top > here
+    with torch.no_grad():
+        model.rate_gain.log_gain[0] = -2.0  # two ladder steps below the base
+    target = (here + level_bpp(model, arch, x, 0)) / 2
+    t, reached = extrapolate_level(model, arch, x, level=0, base=1, toward=2, target_bpp=target)
+    assert 0 < t < 4 and reached == pytest.approx(target, rel=0.05)
+    assert level_bpp(model, arch, x, 0) == pytest.approx(reached)
+    assert torch.equal(model.rate_gain.log_gain[1], torch.zeros(24))  # the base level is left alone
+
+
+def test_mixed_quantisation_feeds_the_synthesis_rounded_latents() -> None:
+    torch.manual_seed(0)
+    arch = get_architecture("scale-hyperprior")
+    model = create_model(arch.name, 16, 24).train()
+    seen: list[torch.Tensor] = []
+    model.g_s.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))
+    x = torch.rand(1, 3, 64, 64)
+    for ste in (False, True):
+        x_hat, _ = forward_likelihoods(model, arch, x, contextlib.nullcontext(), ste=ste)
+        x_hat.mean().backward()
+    noisy, rounded = seen
+    assert not torch.equal(noisy, noisy.round()) and torch.equal(rounded, rounded.round())
+    assert model.g_a[0].weight.grad is not None and model.g_a[0].weight.grad.abs().sum() > 0

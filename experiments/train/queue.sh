@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Session-2 training queue, run in the background from the repository root:
+# Training queue (sessions 2–4), run in the background from the repository root:
 #   ODIC_BF16=1 nohup bash experiments/train/queue.sh > runs/queue.out 2>&1 &
 # Each step resumes exactly from runs/NAME/last.ckpt, so re-running the script after an
 # interruption continues where it stopped (finished runs return at once).
@@ -39,3 +39,25 @@ odic train --out "$RUNS/a0_vr3" "${COMMON[@]}" --lambda 0.25 --quality 1 "${LADD
 # 7. Step 6 moved the q1 gains by only 0.03 (log scale; Kodak q1 0.220 → 0.218 bpp): 100× then.
 odic train --out "$RUNS/a0_vr4" "${COMMON[@]}" --lambda 0.25 --quality 1 "${LADDER[@]:4}" --alpha 0 --gain-lr 100 \
   --steps 300 --warmup 25 --init-from "$RUNS/a0_vr3/last.ckpt"
+
+# 8. Session 4: a wider ladder for all three α, so that every network reaches about 0.1 bpp at the
+#    bottom and 1.0 at the top (issue 4). The old q1 becomes q2; a new q1 and a new q8 start at
+#    gains extrapolated along the ladder to 0.085 / 1.15 bpp on the training set's validation crops
+#    (extend_ladder.py), then the whole network fine-tunes at six rates. Gains keep the shared LR.
+#    The synthesis trains on rounded latents (--quantize mixed): with uniform noise the new q1
+#    trained at MS-SSIM 0.45 where rounding gives 0.74, so its gradients pointed the wrong way.
+WIDE=(--quantize mixed --lambda 0.1 --quality 1 --lambda 0.25 --quality 2 "${LADDER[@]:4}" --lambda 250 --quality 8)
+for run in a0_vr3:a0_wide:0:0 a1_anchor:a1_wide:1:0.25 a05_vr:a05_wide:0.5:0; do
+  IFS=: read -r src dst alpha anchor <<< "$run"
+  [ -f "$RUNS/$dst.init.pt" ] || python experiments/train/extend_ladder.py "$RUNS/$src/last.ckpt" "$RUNS/$dst.init.pt"
+  odic train --out "$RUNS/$dst" "${COMMON[@]}" "${WIDE[@]}" --alpha "$alpha" --anchor "$anchor" \
+    --steps "${WIDE_STEPS:-900}" --warmup 50 --init-from "$RUNS/$dst.init.pt"
+done
+
+# 9. The α trade-off again, with the MS-SSIM anchor at every α and λ raised with α so that the
+#    rates meet (the anchor-free set of step 2 fell from 0.335 to 0.238 Kodak bpp at α = 1).
+for pair in 0:8.73 0.25:9.3 0.5:10.2 0.75:11.5 1:14.0; do
+  IFS=: read -r a lmbda <<< "$pair"
+  odic train --out "$RUNS/tradeoff2_a$a" "${COMMON[@]}" --quantize mixed --lambda "$lmbda" --quality 3 --alpha "$a" --anchor 0.25 \
+    --steps 250 --warmup 25 --init-from "$RUNS/a0_vr3/last.ckpt"
+done

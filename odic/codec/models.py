@@ -136,12 +136,19 @@ def create_model(name: str, N: int, M: int) -> CompressionModel:
 
 
 def forward_likelihoods(
-    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager, level: int = 0
+    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager, level: int = 0,
+    ste: bool = False,
 ) -> tuple[Tensor, dict[str, Tensor]]:
     """Training-time forward pass (noise quantisation) with mixed precision.
 
     Same result as CompressAI's ``model(x)`` up to precision, but only the
     transforms run under ``fast``; gains, entropy models and ``h_s`` stay fp32.
+
+    ``ste``: the synthesis sees the latent rounded as the decoder will see it
+    (straight-through gradient), while the rate still comes from the noisy one
+    ("mixed" quantisation, Minnen & Singh 2020). Uniform noise misleads the
+    synthesis at low rates, where rounding sends most latents exactly to their
+    mean but noise moves every one of them by up to half a step.
     """
     with fast:
         y = model.g_a(x)  # type: ignore[operator]
@@ -151,6 +158,9 @@ def forward_likelihoods(
     z_hat, z_likelihoods = model.entropy_bottleneck(z.float())  # type: ignore[operator]
     scales, means = arch.split_params(model.h_s(z_hat))  # type: ignore[operator]
     y_hat, y_likelihoods = model.gaussian_conditional(y, scales, means=means)  # type: ignore[operator]
+    if ste and model.training:
+        centre = 0 if means is None else means
+        y_hat = y + (torch.round(y - centre) + centre - y).detach()
     with fast:
         x_hat = model.g_s(model.rate_gain.unscale(y_hat, level))  # type: ignore[operator]
     return x_hat.float(), {"y": y_likelihoods, "z": z_likelihoods}

@@ -44,10 +44,14 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
     """
     links, seen = [], {checkpoint.resolve()}
     while True:
-        cfg = state["config"]
-        links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
-                      "wall_s": round(state["wall"], 1)})
-        parent = Path(cfg["init_from"]) if cfg.get("init_from") else None
+        if "config" in state:
+            cfg = state["config"]
+            links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
+                          "wall_s": round(state["wall"], 1)})
+            source = cfg.get("init_from")
+        else:  # a starting point derived from a run without training (experiments/train/extend_ladder.py)
+            source = state.get("source")
+        parent = Path(source) if source else None
         if parent is None or not parent.is_file() or parent.resolve() in seen:
             return links
         seen.add(parent.resolve())
@@ -104,5 +108,5 @@ def export_checkpoint(
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
         train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "gain_lr",
-                                              "seed", "init_from")},
+                                              "quantize", "seed", "init_from")},
     )

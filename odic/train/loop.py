@@ -63,6 +63,9 @@ class TrainConfig:
     #: level; at the transforms' LR Adam moves it ~1e-4 per step, so a rate level would need
     #: thousands of steps to reach its λ. 1 keeps a single parameter group (old checkpoints resume).
     gain_lr: float = 1.0
+    #: Quantisation the synthesis trains with: "noise" (additive uniform, CompressAI's default) or
+    #: "mixed" (rounded latents with a straight-through gradient; the rate still uses noise).
+    quantize: str = "noise"
     seed: int = 0
     device: str = "cpu"
     threads: int = 0
@@ -198,7 +201,8 @@ class Trainer:
             group["lr"] = lr_at(cfg, self.step) * group.get("lr_scale", 1.0)
         self.model.train()
         level, lmbda = self.rates[self.step % len(self.rates)]
-        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level)
+        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level,
+                                                 ste=cfg.quantize == "mixed")
         terms = self.loss(x, x_hat, likelihoods, lmbda)
         self.opt.zero_grad(set_to_none=True)
         terms.loss.backward()
