@@ -14,6 +14,7 @@ def _experiment(folder: Path, title: str, top1: str) -> None:
     (folder / "summary.csv").write_text(
         "codec,setting,images,bpp,psnr,msssim,top1:tflite:x/mnv2.tflite,top5:tflite:x/mnv2.tflite\n"
         f"jpeg,q5,3,0.12345,27.123,0.91234,{top1},0.9\n"
+        f"jpeg,q50,3,0.98765,35.123,0.98234,{top1},0.9\n"
     )
     (folder / "bd_rate.json").write_text(json.dumps({"reference": "jpeg", "rows": [{"codec": "webp", "psnr": -12.34, "msssim": float("nan")}]}))
     (folder / "curve.png").write_bytes(b"png")
@@ -32,4 +33,5 @@ def test_report_renders_every_result_folder(tmp_path: Path) -> None:
     assert "| codec | setting | images | bpp | PSNR (dB) | MS-SSIM | top-1 mnv2 (%) |" in text
     assert "| jpeg | q5 | 3 | 0.123 | 27.12 | 0.9123 | 25.0 |" in text  # top-5 left out, accuracy in %
     assert "| webp | -12.3 | n/a |" in text
+    assert "| jpeg | 2 | 0.123 | 0.988 |" in text  # the rate range each codec covers
     assert "![curve](../experiments/kodak/curve.png)" in text

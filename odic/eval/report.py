@@ -51,6 +51,24 @@ def csv_table(path: Path) -> str:
     return markdown_table([_header(c) for c in columns], [[_cell(c, r[c]) for c in columns] for r in rows])
 
 
+def rate_range_table(path: Path) -> str:
+    """Lowest and highest mean bpp each codec reached in a sweep: where its curve starts and ends.
+
+    Why: BD-rates only compare where curves overlap, and some encoders cannot go below a floor
+    (libjxl's maximum distance, libwebp at quality 0), so the covered range is shown beside them.
+    """
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if "codec" in r and "bpp" in r]
+    rates: dict[str, list[float]] = {}
+    for r in rows:
+        rates.setdefault(r["codec"], []).append(float(r["bpp"]))
+    if not rates:
+        return ""
+    table = [[codec, str(len(v)), f"{min(v):.3f}", f"{max(v):.3f}"] for codec, v in rates.items()]
+    return "Rate range reached (mean bpp of the lowest and highest setting):\n\n" + markdown_table(
+        ["codec", "settings", "lowest bpp", "highest bpp"], table)
+
+
 def bd_rate_table(path: Path) -> str:
     data = json.loads(path.read_text())
     metrics = [k for k in data["rows"][0] if k != "codec"] if data["rows"] else []
@@ -75,6 +93,8 @@ def section(folder: Path, doc_dir: Path) -> str:
     link = os.path.relpath(folder, doc_dir)
     parts = [f"## {title}", intro, f"Commands and notes: [`{folder.name}/README.md`]({link}/README.md)."]
     parts += [csv_table(p) for p in sorted(folder.glob("*.csv"))]
+    if (folder / "summary.csv").exists():
+        parts.append(rate_range_table(folder / "summary.csv"))
     parts += [f"`{p.name}`:\n\n```text\n{p.read_text().rstrip()}\n```" for p in sorted(folder.glob("*.txt"))]
     if (folder / "bd_rate.json").exists():
         parts.append(bd_rate_table(folder / "bd_rate.json"))
