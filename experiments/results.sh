@@ -19,13 +19,13 @@ keep() {  # keep <run dir> <experiment dir>: the committed part of a sweep
 }
 
 # (a) Kodak rate–distortion, every codec at its quality ladder and every shipped odic model.
-odic sweep --images ../shared/data/kodak --codecs jpeg,jpeg444,webp,avif,jpeg2000,jpegxl,heic,$ODIC \
+odic sweep --images ../shared/data/kodak --codecs jpeg,jpeg444,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   --out "$RUNS/sweep-kodak" --workers "$WORKERS"
 keep "$RUNS/sweep-kodak" experiments/kodak
 
 # (b) imagenet-1000 rate–accuracy at native resolution, 250 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
-odic sweep "${IMAGENET[@]}" --limit 125 --codecs jpeg,webp,avif,jpeg2000,jpegxl,heic,$ODIC \
+odic sweep "${IMAGENET[@]}" --limit 125 --codecs jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   --observers $LITE2,$MNV2,$MNV1,$ONNX --out "$RUNS/sweep-imagenet" --workers "$WORKERS"
 keep "$RUNS/sweep-imagenet" experiments/imagenet
 

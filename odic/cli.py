@@ -386,8 +386,8 @@ def train(
 @app.command("export")
 def export_cmd(
     checkpoint: Path = typer.Argument(..., help="A training checkpoint (last.ckpt)."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model "
-                                          "(variable-rate models keep the qualities they were trained for)."),
+    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model; "
+                                          "for a variable-rate model, export only this trained quality (default: all)."),
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
     name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-q<quality>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),

@@ -35,3 +35,12 @@ def test_target_bpp_search(name: str) -> None:
     result = encode_at_bpp(codec, IMAGE, 1.0)
     assert result.bpp == pytest.approx(8 * len(result.data) / (96 * 128))
     assert abs(result.bpp - 1.0) < 0.35, result.bpp
+
+
+@pytest.mark.parametrize("name", ["jpegxl-half", "webp-half"])
+def test_half_resolution_codes_below_the_native_floor(name: str) -> None:
+    """At the same setting, the half-resolution stream is smaller, and odd sizes come back exactly."""
+    half, native = get_codec(name), get_codec(name.removesuffix("-half"))
+    odd = IMAGE.crop((0, 0, 127, 95))
+    assert len(half.encode(odd, half.low)) < len(native.encode(odd, native.low))
+    assert half.decode(half.encode(odd, half.low)).size == (127, 95)

@@ -95,6 +95,20 @@ def test_lineage_passes_through_a_derived_starting_point(train_dir: Path, tmp_pa
     assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
 
 
+def test_a_non_finite_gradient_skips_the_step(train_dir: Path, tmp_path: Path) -> None:
+    """One NaN batch must not poison the weights: the step is skipped, counted, and resumes counted."""
+    trainer = Trainer(_config(tmp_path, train_dir, 2))
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    trainer.sampler.batch_at = lambda step: torch.full((2, 3, 64, 64), float("nan"))  # type: ignore[method-assign]
+    stats = trainer.train_step()
+    after = trainer.model.state_dict()
+    assert stats["skipped"] == 1 and not any(torch.isnan(p).any() for p in trainer.model.parameters())
+    assert all(torch.equal(before[k], after[k]) for k in before if not k.endswith("quantiles"))
+    trainer.step = 1
+    trainer.save()
+    assert Trainer(_config(tmp_path, train_dir, 2)).skipped == 1
+
+
 def test_alpha_needs_an_observer() -> None:
     from odic.train.loss import ObserverLoss
 
@@ -164,6 +178,10 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
     trainer.run(progress=False)
     cards = export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "weights")
     assert [(c.quality, c.level) for c in cards] == [(2, 1), (6, 5)] and len({c.sha256 for c in cards}) == 1
+    (one,) = export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "one", quality=6)
+    assert (one.quality, one.level, one.lmbda) == (6, 5, 1600.0)
+    with pytest.raises(ValueError, match="quality 3 was not trained"):
+        export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "one", quality=3)
     monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "weights"))
     image = random_image(64, 96)
     low, high = (odic.encode(image, alpha=0.0, quality=q) for q in (2, 6))

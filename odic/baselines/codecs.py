@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 from typing import Any
+
+from PIL import Image
 
 from odic.baselines.registry import BaselineCodec, register_codec
 
@@ -76,6 +79,42 @@ class JpegXL(BaselineCodec):
     name, pil_format, suffix, low, high = "jpegxl", "JXL", ".jxl", 0, 99  # 100 means lossless, a different mode
     ladder = (1, 10, 30, 55, 72)  # libjxl stays above about 0.2 bpp
     plugin = _jxl_plugin
+
+
+class HalfResolution(BaselineCodec):
+    """A codec run at half resolution, for rates below its own floor.
+
+    Why: libjxl stops at distance 25 (about 0.15 bpp on Kodak) and libwebp at quality 0 (0.10),
+    while odic goes down to 0.05. Below their floors these codecs' own tools downsample first
+    (``cjxl --resampling=2``; libwebp has no switch, users resize): here the image is halved
+    (Lanczos), coded, and the decoded image scaled back (Lanczos). The stream carries the full
+    size in 4 bytes, which count towards the bpp like every other byte.
+    """
+
+    def encode(self, image: Image.Image, quality: float) -> bytes:
+        w, h = image.size
+        half = image.convert("RGB").resize((max(1, (w + 1) // 2), max(1, (h + 1) // 2)), Image.Resampling.LANCZOS)
+        return struct.pack(">HH", w, h) + super().encode(half, quality)
+
+    def decode(self, data: bytes) -> Image.Image:
+        w, h = struct.unpack(">HH", data[:4])
+        return super().decode(data[4:]).resize((w, h), Image.Resampling.LANCZOS)
+
+
+@register_codec
+class JpegXLHalf(HalfResolution, JpegXL):
+    """JPEG XL at half resolution, the way ``cjxl --resampling=2`` reaches below distance 25."""
+
+    name = "jpegxl-half"
+    ladder = (1, 10, 30, 50)  # about 0.07–0.22 bpp on training photos
+
+
+@register_codec
+class WebPHalf(HalfResolution, WebP):
+    """WebP at half resolution: below libwebp's quality-0 floor."""
+
+    name = "webp-half"
+    ladder = (0, 5, 20, 40)  # about 0.06–0.23 bpp on training photos
 
 
 @register_codec

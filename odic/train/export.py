@@ -47,7 +47,7 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         if "config" in state:
             cfg = state["config"]
             links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
-                          "wall_s": round(state["wall"], 1)})
+                          "wall_s": round(state["wall"], 1), "device": cfg.get("device", "cpu")})
             source = cfg.get("init_from")
         else:  # a starting point derived from a run without training (experiments/train/extend_ladder.py)
             source = state.get("source")
@@ -59,13 +59,18 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
 
 
 def _rates(cfg: dict, quality: Optional[int]) -> list[tuple[int, float, int]]:
-    """(quality, λ, level) of each rate to export from a run's config."""
+    """(quality, λ, level) of each rate to export from a run's config.
+
+    A variable-rate run exports all its trained qualities, or only ``quality`` (one operating
+    point of the network, e.g. for the α trade-off beside single-rate fine-tunes).
+    """
     lmbdas = cfg["lmbda"] if isinstance(cfg["lmbda"], list) else [cfg["lmbda"]]
     qualities = cfg.get("qualities") or []
     if qualities:
-        if quality is not None:
-            raise ValueError("a variable-rate model keeps its trained qualities; drop --quality")
-        return [(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas)]
+        rates = [(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas) if quality in (None, q)]
+        if not rates:
+            raise ValueError(f"quality {quality} was not trained; this run has {', '.join(map(str, qualities))}")
+        return rates
     if quality is None:
         raise ValueError("a single-rate model needs --quality")
     return [(quality, lmbdas[0], 0)]

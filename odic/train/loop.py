@@ -127,6 +127,7 @@ class Trainer:
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
         self.wall = 0.0
+        self.skipped = 0
         ckpt = self.out / CHECKPOINT
         if ckpt.exists():
             self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
@@ -155,6 +156,7 @@ class Trainer:
         self.opt.load_state_dict(state["opt"])
         self.aux_opt.load_state_dict(state["aux_opt"])
         self.step, self.wall = state["step"], state["wall"]
+        self.skipped = state.get("skipped", 0)
 
     def save(self) -> None:
         if self.rank != 0:
@@ -166,6 +168,7 @@ class Trainer:
                 "aux_opt": self.aux_opt.state_dict(),
                 "step": self.step,
                 "wall": self.wall,
+                "skipped": self.skipped,
                 "config": dataclasses.asdict(self.cfg),
             },
             self.out / CHECKPOINT,
@@ -207,8 +210,13 @@ class Trainer:
         self.opt.zero_grad(set_to_none=True)
         terms.loss.backward()
         self._average_gradients()
-        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
-        self.opt.step()
+        # A non-finite gradient (one bad batch) would turn every weight into NaN at once:
+        # the optimiser skips such a step, and the log counts them ("skipped", a running total).
+        norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        if torch.isfinite(norm):
+            self.opt.step()
+        else:
+            self.skipped += 1
         aux_loss = self.model.aux_loss()
         self.aux_opt.zero_grad(set_to_none=True)
         aux_loss.backward()
@@ -221,6 +229,7 @@ class Trainer:
             "msssim": terms.msssim.item(),
             "feat": terms.feat.item(),
             "aux": aux_loss.item(),
+            "skipped": self.skipped,
         }
 
     @torch.no_grad()
