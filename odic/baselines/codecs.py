@@ -25,7 +25,7 @@ class Jpeg(BaselineCodec):
     """Baseline JPEG (libjpeg) with 4:2:0 chroma subsampling, the web default."""
 
     name, pil_format, suffix, low, high = "jpeg", "JPEG", ".jpg", 1, 95
-    ladder = (2, 5, 10, 20, 50)
+    ladder = (2, 5, 10, 20, 60)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "subsampling": 2, "optimize": True}
@@ -36,7 +36,7 @@ class Jpeg444(Jpeg):
     """JPEG without chroma subsampling."""
 
     name = "jpeg444"
-    ladder = (2, 5, 10, 20, 40)
+    ladder = (2, 5, 10, 20, 50)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {**super().options(quality), "subsampling": 0}
@@ -47,7 +47,7 @@ class WebP(BaselineCodec):
     """Lossy WebP (libwebp), best compression method."""
 
     name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
-    ladder = (0, 5, 15, 35, 65)  # libwebp cannot go much below 0.2 bpp
+    ladder = (0, 5, 15, 35, 75)  # libwebp cannot go much below 0.2 bpp (see webp-half)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "method": 6}
@@ -58,7 +58,7 @@ class Avif(BaselineCodec):
     """AVIF (AV1 intra) through Pillow's libavif."""
 
     name, pil_format, suffix, low, high = "avif", "AVIF", ".avif", 0, 100
-    ladder = (5, 20, 30, 45, 60)
+    ladder = (5, 20, 30, 45, 65)
 
 
 @register_codec
@@ -77,7 +77,7 @@ class JpegXL(BaselineCodec):
     """JPEG XL (libjxl) through pillow-jxl-plugin."""
 
     name, pil_format, suffix, low, high = "jpegxl", "JXL", ".jxl", 0, 99  # 100 means lossless, a different mode
-    ladder = (1, 10, 30, 55, 72)  # libjxl stays above about 0.2 bpp
+    ladder = (1, 10, 30, 55, 76)  # libjxl stays above about 0.2 bpp (see jpegxl-half)
     plugin = _jxl_plugin
 
 
