@@ -65,6 +65,6 @@ done
 # Session 5: the ladders and the trade-off trained on a lent GPU (experiments/train/device/), into
 # $RUNS/a{0,05,1}_gpu and $RUNS/tradeoff3_a*. Then:
 # 10. α = 0 with λ at the slope of its own rate curve for q1 / q2 (0.7 / 3.3 instead of 0.1 / 0.25,
-#     experiments/train/README.md §6). Stopped at step 175 of 1,200 to free the cores; resumes here.
+#     experiments/train/README.md §6). The shipped α = 0 network since session 5.
 odic train --out "$RUNS/a0_fix" "${COMMON[@]}" --lr 5e-5 --quantize mixed --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 \
   "${LADDER[@]:4}" --lambda 250 --quality 8 --alpha 0 --steps 1200 --warmup 25 --init-from "$RUNS/a0_gpu/last.ckpt"
