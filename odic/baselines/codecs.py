@@ -47,7 +47,7 @@ class WebP(BaselineCodec):
     """Lossy WebP (libwebp), best compression method."""
 
     name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
-    ladder = (0, 5, 15, 35, 80)  # libwebp cannot go much below 0.2 bpp (see webp-half)
+    ladder = (0, 5, 15, 35, 80)  # libwebp stops at quality 0, about 0.1–0.2 bpp (see webp-half)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "method": 6}

@@ -4,8 +4,7 @@ import os, sys, torch
 for run in sys.argv[1:]:
     s = torch.load(f"runs/{run}/last.ckpt", map_location="cpu", weights_only=False)
     model = {k: v.half() if v.is_floating_point() else v for k, v in s["model"].items()}
-    cfg = dict(s["config"], device="cuda")
     log = open(f"runs/{run}/log.jsonl").read()
-    torch.save({"model": model, "step": s["step"], "wall": s["wall"], "config": cfg, "log": log},
+    torch.save({"model": model, "step": s["step"], "wall": s["wall"], "config": s["config"], "log": log},
                f"{os.environ['OUT']}/{run}.pt")
     print(run, s["step"], round(s["wall"]))

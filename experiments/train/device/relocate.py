@@ -16,9 +16,8 @@ for packed in map(Path, sys.argv[2:]):
     state = torch.load(packed, map_location="cpu", weights_only=False)
     cfg = state["config"]
     cfg["out"] = str(runs / Path(cfg["out"]).name)
-    if cfg.get("init_from"):
-        init = Path(cfg["init_from"])
-        cfg["init_from"] = str(runs / (init.name if init.parent.name == "runs" else f"{init.parent.name}/{init.name}"))
+    if cfg.get("init_from"):  # the device's runs/… paths, rebased onto RUNS
+        cfg["init_from"] = str(runs / Path(cfg["init_from"]).relative_to("runs"))
     out = Path(cfg["out"])
     out.mkdir(parents=True, exist_ok=True)
     (out / "log.jsonl").write_text(state.pop("log"))
