@@ -258,6 +258,7 @@ def info(
         "width": header.width,
         "height": header.height,
         "mode": "L" if header.grayscale else "RGB",
+        "coded_size": "x".join(map(str, header.coded_size[::-1])),
         "file_bytes": len(data),
         "header_bytes": header_bytes,
         "payload_bytes": header.len_z + header.len_y,
@@ -291,7 +292,7 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
     for c in cards:
         k = c.kodak
         table.add_row(
-            c.sha256[:8], f"{c.alpha:g}", str(c.quality), f"{c.lmbda:g}", c.architecture, f"{c.N}/{c.M}", str(c.steps),
+            c.sha256[:8], f"{c.alpha:g}", f"{c.quality}{' (half size)' if c.resample == 2 else ''}", f"{c.lmbda:g}", c.architecture, f"{c.N}/{c.M}", str(c.steps),
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
     out_console.print(table)
@@ -357,6 +358,9 @@ def train(
     feature_scale: float = typer.Option(1.0, "--feature-scale", help="Calibration of D_feat against 1 − MS-SSIM."),
     anchor: float = typer.Option(0.0, "--anchor", min=0.0, help="Weight of 1 − MS-SSIM kept inside the machine term "
                                  "(ties α > 0 outputs to the pixels; see odic/train/loss.py)."),
+    view_scale: float = typer.Option(1.0, "--view-scale", min=0.01, max=1.0, help="Shrink both images by this "
+                                     "factor before the observer compares them, as a classifier's eval resize does "
+                                     "(imagenet photos ~0.6)."),
     gain_lr: float = typer.Option(1.0, "--gain-lr", min=0.0, help="LR multiplier of a variable-rate network's "
                                   "rate gains (they move too slowly at the transforms' LR)."),
     quantize: Quantize = typer.Option(Quantize.noise, "--quantize", help="What the synthesis trains on: noise "
@@ -374,7 +378,7 @@ def train(
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
-        anchor=anchor, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
+        anchor=anchor, view_scale=view_scale, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:
@@ -392,6 +396,9 @@ def export_cmd(
     name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-q<quality>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
     kodak: Optional[Path] = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
+    half_size: list[str] = typer.Option([], "--half-size", help="Q:SOURCE ships quality Q as trained quality SOURCE "
+                                        "coding the image at half size (repeatable; replaces a trained Q). "
+                                        "For the lowest rates, where a half-size picture codes better."),
 ) -> None:
     """Turn a training checkpoint into a shipped model with a manifest entry."""
     from odic.train.export import export_checkpoint
@@ -399,11 +406,16 @@ def export_cmd(
     if not checkpoint.is_file():
         fail(f"{checkpoint}: no such checkpoint")
     try:
-        cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak)
+        mapping = {int(q): int(src) for q, src in (pair.split(":") for pair in half_size)}
+    except ValueError:
+        fail(f"--half-size takes Q:SOURCE quality pairs such as 1:2, not {' '.join(half_size)}")
+    try:
+        cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak, half_size=mapping)
     except (OdicError, ValueError) as e:
         fail(str(e))
     for card in cards:
-        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}) {card.kodak}")
+        size = " at half size" if card.resample == 2 else ""
+        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}{size}) {card.kodak}")
 
 
 @app.command()

@@ -24,6 +24,7 @@ headers = st.builds(
     len_z=st.integers(0, 5000),
     len_y=st.integers(0, 5000),
     symbols_crc=st.integers(0, 2**32 - 1),
+    resample=st.sampled_from([1, 2]),
 )
 
 

@@ -10,7 +10,9 @@ from PIL import Image
 import odic
 from odic.codec import bitstream, zoo
 from odic.codec.image import load_image
-from odic.errors import DecoderMismatchError, UnknownModelError
+from odic.codec.codec import Codec
+from odic.codec.models import get_architecture
+from odic.errors import BitstreamError, DecoderMismatchError, UnknownModelError
 from tests.conftest import random_image
 
 
@@ -27,6 +29,25 @@ def test_round_trip_any_size(size: tuple[int, int], alpha: float, quality: int |
     assert len(encoded.data) == parsed.header_size + parsed.header.len_z + parsed.header.len_y
     assert (parsed.header.height, parsed.header.width) == size
     assert parsed.header.alpha == alpha
+
+
+@pytest.mark.parametrize("size", [(1, 1), (65, 33), (96, 128)])
+def test_half_size_round_trip(size: tuple[int, int]) -> None:
+    card = zoo.find(0.0, 2)
+    model, arch = zoo.read_weights(card), get_architecture(card.architecture)
+    half = Codec(model, arch, card.model_id, card.alpha, card.quality, card.level, resample=2)
+    full = Codec(model, arch, card.model_id, card.alpha, card.quality, card.level)
+    image = load_image(random_image(*size))
+    encoded = half.encode_image(image, reconstruct=True)
+    header = bitstream.parse(encoded.data).header
+    assert header.resample == 2 and header.coded_size == (-(-size[0] // 2), -(-size[1] // 2))
+    assert (header.height, header.width) == size
+    np.testing.assert_array_equal(np.asarray(half.decode(encoded.data)), encoded.reconstruction)
+    assert encoded.reconstruction.shape == (*size, 3)
+    if size == (96, 128):  # a quarter of the pixels to code: fewer bytes than the full-size file
+        assert len(encoded.data) < len(full.encode_image(image).data)
+    with pytest.raises(BitstreamError, match="half|1/2"):
+        full.decode(encoded.data)
 
 
 def test_grayscale_round_trip() -> None:

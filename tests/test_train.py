@@ -139,6 +139,28 @@ def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
     assert torch.allclose(human.loss, plain.bpp + 10.0 * (1 - plain.msssim))  # α = 0 ignores the anchor
 
 
+class _Pixels(torch.nn.Module):
+    """A stand-in observer whose one feature map is the image it is shown."""
+
+    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        return [x]
+
+
+def test_view_scale_hides_detail_the_classifier_resize_would_erase() -> None:
+    from odic.train.loss import ObserverLoss
+
+    torch.manual_seed(0)
+    x = 0.25 + 0.5 * torch.rand(1, 3, 4, 4).repeat_interleave(16, -1).repeat_interleave(16, -2)  # smooth 64²
+    checker = (torch.arange(64).view(1, -1) + torch.arange(64).view(-1, 1)) % 2 * 0.2 - 0.1
+    x_hat = x + checker  # a 1-pixel pattern that a 2× shrink averages away
+    likelihoods = {"y": torch.full((1, 8, 4, 4), 0.5)}
+    full = ObserverLoss(1.0, _Pixels(), 1.0)(x, x_hat, likelihoods, lmbda=1.0)  # type: ignore[arg-type]
+    shrunk = ObserverLoss(1.0, _Pixels(), 1.0, view_scale=0.5)(x, x_hat, likelihoods, lmbda=1.0)  # type: ignore[arg-type]
+    assert full.feat > 0.01 and shrunk.feat < full.feat / 20
+    with pytest.raises(ValueError):
+        ObserverLoss(1.0, _Pixels(), 1.0, view_scale=0.0)  # type: ignore[arg-type]
+
+
 def test_train_cli_rejects_missing_data(tmp_path: Path) -> None:
     r = run_cli("train", "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"), "--lambda", "1", "--steps", "1")
     assert r.returncode == 2 and r.stderr.decode().startswith("odic: error:")
@@ -182,6 +204,15 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
     assert (one.quality, one.level, one.lmbda) == (6, 5, 1600.0)
     with pytest.raises(ValueError, match="quality 3 was not trained"):
         export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "one", quality=3)
+    halves = export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "half", half_size={1: 2})
+    assert [(c.quality, c.level, c.resample) for c in halves] == [(1, 1, 2), (2, 1, 1), (6, 5, 1)]
+    with pytest.raises(ValueError, match="quality 4 was not trained"):
+        export_checkpoint(tmp_path / "vr" / CHECKPOINT, tmp_path / "half", half_size={1: 4})
+    monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "half"))
+    small = odic.encode(random_image(64, 96), alpha=0.0, quality=1)
+    assert odic.info(small).resample == 2 and odic.decode(small).size == (96, 64)
+    r = run_cli("export", str(tmp_path / "vr" / CHECKPOINT), "--weights-dir", str(tmp_path / "cli"), "--half-size", "1-2")
+    assert r.returncode == 2 and "Q:SOURCE" in r.stderr.decode()
     monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "weights"))
     image = random_image(64, 96)
     low, high = (odic.encode(image, alpha=0.0, quality=q) for q in (2, 6))

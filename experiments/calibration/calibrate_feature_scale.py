@@ -6,13 +6,16 @@ training crops (BSDS500 only, never the evaluation sets) and report
 ``(1 − α)(1 − MS-SSIM) + α · feature_scale · D_feat`` have equal size at α = 0.5,
 so λ sets about the same rate for every α.
 
-    python experiments/calibration/calibrate_feature_scale.py CKPT > experiments/calibration/result.json
+    python experiments/calibration/calibrate_feature_scale.py CKPT [LEVEL] [VIEW_SCALE] > experiments/calibration/result.json
+
+LEVEL is the rate level of a variable-rate network (default 0); VIEW_SCALE the shrink the
+observer looks through (``--view-scale`` of ``odic train``, default 1).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
@@ -23,11 +26,12 @@ from odic.eval.metrics import msssim
 from odic.observers import create_observer
 from odic.observers.timm_observers import feature_distance
 from odic.train.data import CropSampler
+from odic.train.loss import ObserverLoss
 
 TRAIN = Path(__file__).resolve().parents[3] / "shared" / "data" / "train"
 
 
-def main(checkpoint: Path, batches: int = 4) -> dict:
+def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int = 4) -> dict:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     cfg = state["config"]
     model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
@@ -35,21 +39,24 @@ def main(checkpoint: Path, batches: int = 4) -> dict:
     model.eval()
     arch = get_architecture(cfg["architecture"])
     observer = create_observer("lite0")
+    view = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale).view
     sampler = CropSampler([TRAIN], crop=192, batch=8, seed=12345)
     ssim_terms, feat_terms = [], []
     with torch.inference_mode():
         for b in range(batches):
             x = sampler.batch_at(b)
-            x_hat, _ = forward_likelihoods(model, arch, x, fast_context())
+            x_hat, _ = forward_likelihoods(model, arch, x, fast_context(), level)
             x_hat = x_hat.clamp(0, 1)
             for i in range(len(x)):
                 ssim_terms.append(1 - float(msssim(x_hat[i : i + 1], x[i : i + 1])))
-                feat_terms.append(float(feature_distance(observer.features(x_hat[i : i + 1]), observer.features(x[i : i + 1]))))
+                feat_terms.append(float(feature_distance(observer.features(view(x_hat[i : i + 1])), observer.features(view(x[i : i + 1])))))
     one_minus_ssim = sum(ssim_terms) / len(ssim_terms)
     d_feat = sum(feat_terms) / len(feat_terms)
     return {
         "checkpoint_step": state["step"],
         "lambda": cfg["lmbda"],
+        "level": level,
+        "view_scale": view_scale,
         "crops": len(ssim_terms),
         "mean_1_minus_msssim": round(one_minus_ssim, 5),
         "mean_d_feat": round(d_feat, 5),
@@ -58,4 +65,9 @@ def main(checkpoint: Path, batches: int = 4) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1])), indent=2))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("level", type=int, nargs="?", default=0)
+    parser.add_argument("view_scale", type=float, nargs="?", default=1.0)
+    args = parser.parse_args()
+    print(json.dumps(main(args.checkpoint, args.level, args.view_scale), indent=2))

@@ -68,3 +68,26 @@ done
 #     experiments/train/README.md §6). The shipped α = 0 network since session 5.
 odic train --out "$RUNS/a0_fix" "${COMMON[@]}" --lr 5e-5 --quantize mixed --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 \
   "${LADDER[@]:4}" --lambda 250 --quality 8 --alpha 0 --steps 1200 --warmup 25 --init-from "$RUNS/a0_gpu/last.ckpt"
+
+# Session 6: the observer looks through the classifier's eval resize (--view-scale 0.6; at full
+# size the α = 1 network agreed with Lite0 *less* than α = 0 once both were shrunk, §7), feature
+# scale recalibrated for it (experiments/calibration/result-a0-fix-q3-view0.6.json), and the
+# corrected q1/q2 λ of step 10.
+MACHINE=(--feature-scale 0.143 --view-scale 0.6 --anchor 0.25)
+FIXED=(--quantize mixed --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 "${LADDER[@]:4}" --lambda 250 --quality 8)
+# 11. α = 1 from the shipped α = 0 network.
+odic train --out "$RUNS/a1_view" "${COMMON[@]}" "${MACHINE[@]}" "${FIXED[@]}" --alpha 1 --steps 1500 --warmup 25 \
+  --init-from "$RUNS/a0_fix/last.ckpt"
+# 12. The α trade-off, every α an equal fine-tune of the shipped α = 0 network at q3 alone
+#     (step 9's α = 0 member was the ladder network itself, which never had this fine-tune).
+for a in 0 0.25 0.5 0.75 1; do
+  odic train --out "$RUNS/tradeoff4_a$a" "${COMMON[@]}" "${MACHINE[@]}" --quantize mixed --lambda 8.73 --quality 3 \
+    --alpha "$a" --steps 400 --warmup 25 --init-from "$RUNS/a0_fix/last.ckpt"
+done
+# 13. α = 0 continued at the corrected λ (step 10's gain was still rising at its end). Quality 1 now
+#     ships as quality 2's level at half size (odic export --half-size), so level 1 is not trained.
+odic train --out "$RUNS/a0_fix2" "${COMMON[@]}" --lr 5e-5 "${FIXED[@]:0:2}" "${FIXED[@]:6}" --alpha 0 --steps 1500 \
+  --warmup 25 --init-from "$RUNS/a0_fix/last.ckpt"
+# 14. α = 0.5 like step 11 (its shipped network still had the old q1/q2 λ and the full-size observer).
+odic train --out "$RUNS/a05_view" "${COMMON[@]}" "${MACHINE[@]}" "${FIXED[@]}" --alpha 0.5 --steps 1200 --warmup 25 \
+  --init-from "$RUNS/a0_fix/last.ckpt"

@@ -7,7 +7,7 @@ Layout (all integers little-endian; see ``docs/bitstream.md``)::
     model_id   4  first 4 bytes of the weights file's sha256
     alpha      1  round(alpha * 100)
     quality    1  quality index of the model
-    flags      1  bit 0: grayscale source
+    flags      1  bit 0: grayscale source; bit 1: coded at half size
     height     varint (LEB128)  original image height
     width      varint           original image width
     len_z      varint           bytes of the hyper-latent string
@@ -32,7 +32,9 @@ from odic.errors import CorruptDataError, NotOdicError, UnsupportedVersionError
 MAGIC = b"ODIC"
 FORMAT_VERSION = 1
 FLAG_GRAYSCALE = 0x01
-_KNOWN_FLAGS = FLAG_GRAYSCALE
+#: The network coded the image shrunk to ⌈H/2⌉ × ⌈W/2⌉; the decoder enlarges it to H × W.
+FLAG_HALF_SIZE = 0x02
+_KNOWN_FLAGS = FLAG_GRAYSCALE | FLAG_HALF_SIZE
 _FIXED = struct.Struct("<4sB4sBBB")
 _TAIL = struct.Struct("<II")
 #: No dimension above this is accepted; 2**20 px is far beyond any real photo side.
@@ -54,6 +56,13 @@ class Header:
     len_y: int
     symbols_crc: int
     version: int = FORMAT_VERSION
+    #: 2: the latents code the image at half size (``coded_size``), 1: at full size.
+    resample: int = 1
+
+    @property
+    def coded_size(self) -> tuple[int, int]:
+        """(height, width) of the picture the latents hold."""
+        return -(-self.height // self.resample), -(-self.width // self.resample)
 
     @property
     def alpha_code(self) -> int:
@@ -107,7 +116,9 @@ def _header_bytes(h: Header) -> bytes:
         raise ValueError(f"alpha {h.alpha} outside [0, 1]")
     if not (1 <= h.height <= MAX_SIDE and 1 <= h.width <= MAX_SIDE):
         raise ValueError(f"image size {h.width}x{h.height} outside 1..{MAX_SIDE}")
-    flags = FLAG_GRAYSCALE if h.grayscale else 0
+    if h.resample not in (1, 2):
+        raise ValueError(f"resample {h.resample} is not 1 or 2")
+    flags = (FLAG_GRAYSCALE if h.grayscale else 0) | (FLAG_HALF_SIZE if h.resample == 2 else 0)
     fixed = _FIXED.pack(MAGIC, h.version, h.model_id, h.alpha_code, h.quality, flags)
     sizes = b"".join(_varint(v) for v in (h.height, h.width, h.len_z, h.len_y))
     return fixed + sizes + struct.pack("<I", h.symbols_crc)
@@ -171,5 +182,6 @@ def parse(data: bytes) -> OdicFile:
         len_y=len_y,
         symbols_crc=symbols_crc,
         version=version,
+        resample=2 if flags & FLAG_HALF_SIZE else 1,
     )
     return OdicFile(header, data[body : body + len_z], data[body + len_z :])

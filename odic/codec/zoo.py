@@ -48,6 +48,8 @@ class ModelCard:
     lmbda: float
     #: Rate level inside a variable-rate network (several entries share its file).
     level: int = 0
+    #: 2: this quality codes the image at half size with ``level`` (see :class:`odic.codec.codec.Codec`).
+    resample: int = 1
     training_data: str = ""
     steps: int = 0
     wall_s: float = 0.0
@@ -148,7 +150,8 @@ def load(card: ModelCard) -> Codec:
 
 
 def _codec(card: ModelCard, model: CompressionModel) -> Codec:
-    return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality, card.level)
+    return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality, card.level,
+                 card.resample)
 
 
 def _model(card: ModelCard) -> CompressionModel:
@@ -174,11 +177,12 @@ def read_weights(card: ModelCard) -> CompressionModel:
 
 @dataclass(frozen=True)
 class Rate:
-    """One operating point of an exported network: quality index, λ, level, Kodak figures."""
+    """One operating point of an exported network: quality index, λ, level, resampling, Kodak figures."""
 
     quality: int
     lmbda: float
     level: int = 0
+    resample: int = 1
     kodak: dict[str, float] = field(default_factory=dict)
 
 
@@ -214,7 +218,7 @@ def export(
     cards = [
         ModelCard(
             file=path.name, sha256=digest, architecture=architecture, N=N, M=M, alpha=alpha,
-            quality=rate.quality, lmbda=rate.lmbda, level=rate.level, kodak=rate.kodak,
+            quality=rate.quality, lmbda=rate.lmbda, level=rate.level, resample=rate.resample, kodak=rate.kodak,
             **{k: v for k, v in meta.items() if k in names},
             extra={k: v for k, v in meta.items() if k not in names},
             path=path,

@@ -51,7 +51,8 @@ class Job:
     target_bpp: bool = False
     #: The ``--input-size`` protocol: resize and centre-crop to this side before compressing.
     input_size: Optional[int] = None
-    #: odic: the weights' sha256 prefix, so records of replaced weights are never reused.
+    #: odic: the weights' sha256 prefix (and "/2" for a half-size quality), so records of replaced
+    #: weights, or of a quality that changed how it codes, are never reused.
     model: str = ""
 
     @property
@@ -87,7 +88,8 @@ def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], i
                 for j in _codec_jobs(items, base, rates, input_size)]
     if codec.startswith("odic:"):
         alpha = float(codec.split(":", 1)[1])
-        cards = {c.quality: c.sha256[:8] for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
+        cards = {c.quality: c.sha256[:8] + ("/2" if c.resample == 2 else "")
+                 for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
         if not cards:
             raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
         if rates:  # each image at the installed quality nearest each target

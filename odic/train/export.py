@@ -9,6 +9,7 @@ encoder and decoder, and writes the file, its sha256 and its manifest entry.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Optional
 
@@ -58,22 +59,33 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         state = torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _rates(cfg: dict, quality: Optional[int]) -> list[tuple[int, float, int]]:
-    """(quality, λ, level) of each rate to export from a run's config.
+def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
+    """The operating points to export from a run's config.
 
     A variable-rate run exports all its trained qualities, or only ``quality`` (one operating
     point of the network, e.g. for the α trade-off beside single-rate fine-tunes).
+    ``half_size`` maps a shipped quality to the trained quality whose level codes it at half size
+    (it replaces a trained quality of that number): the bottom of the ladder, where a network
+    codes a half-size picture better than the full one.
     """
     lmbdas = cfg["lmbda"] if isinstance(cfg["lmbda"], list) else [cfg["lmbda"]]
     qualities = cfg.get("qualities") or []
-    if qualities:
-        rates = [(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas) if quality in (None, q)]
-        if not rates:
-            raise ValueError(f"quality {quality} was not trained; this run has {', '.join(map(str, qualities))}")
-        return rates
-    if quality is None:
-        raise ValueError("a single-rate model needs --quality")
-    return [(quality, lmbdas[0], 0)]
+    if not qualities:
+        if quality is None:
+            raise ValueError("a single-rate model needs --quality")
+        if half_size:
+            raise ValueError("half-size qualities need a variable-rate run")
+        return [zoo.Rate(quality, lmbdas[0], 0)]
+    trained = {q: zoo.Rate(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas)}
+    for shipped, source in (half_size or {}).items():
+        if source not in trained:
+            raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, qualities))}")
+    rates = {**trained, **{shipped: zoo.Rate(shipped, trained[source].lmbda, trained[source].level, resample=2)
+                           for shipped, source in (half_size or {}).items()}}
+    chosen = [rates[q] for q in sorted(rates) if quality in (None, q)]
+    if not chosen:
+        raise ValueError(f"quality {quality} was not trained; this run has {', '.join(map(str, sorted(rates)))}")
+    return chosen
 
 
 def export_checkpoint(
@@ -84,10 +96,11 @@ def export_checkpoint(
     name: Optional[str] = None,
     half: bool = True,
     kodak: Optional[Path] = None,
+    half_size: Optional[dict[int, int]] = None,
 ) -> list[zoo.ModelCard]:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     cfg = state["config"]
-    rates = _rates(cfg, quality)
+    rates = _rates(cfg, quality, half_size)
     model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
     model.load_state_dict(state["model"])
     if half:
@@ -97,14 +110,13 @@ def export_checkpoint(
     model.update(force=True)
     arch = get_architecture(cfg["architecture"])
     exported = []
-    for q, lmbda, level in rates:
-        figures: dict[str, float] = {}
+    for rate in rates:
         if kodak is not None:
             # The figures do not depend on the model id, which exists only once the file is written.
-            codec = Codec(model.eval(), arch, b"\0" * 4, cfg["alpha"], q, level)
-            figures = kodak_figures(codec, find_images(kodak))
-        exported.append(zoo.Rate(q, lmbda, level, figures))
-    default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{q}" for q, _, _ in rates)
+            codec = Codec(model.eval(), arch, b"\0" * 4, cfg["alpha"], rate.quality, rate.level, rate.resample)
+            rate = dataclasses.replace(rate, kodak=kodak_figures(codec, find_images(kodak)))
+        exported.append(rate)
+    default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{rate.quality}" for rate in rates)
     chain = lineage(checkpoint, state)
     return zoo.export(
         model, weights_dir, name=name or default_name, architecture=cfg["architecture"],
@@ -112,6 +124,6 @@ def export_checkpoint(
         training_data="BSDS500 train+test (400 images, ../shared/data/train)",
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
-        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "gain_lr",
+        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "view_scale", "gain_lr",
                                               "quantize", "seed", "init_from")},
     )

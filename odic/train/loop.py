@@ -59,6 +59,8 @@ class TrainConfig:
     observer: str = "lite0"
     feature_scale: float = 1.0
     anchor: float = 0.0
+    #: The observer compares both images shrunk by this factor (see :mod:`odic.train.loss`).
+    view_scale: float = 1.0
     #: Learning-rate multiplier of the rate gains. A gain is one log-scale number per channel and
     #: level; at the transforms' LR Adam moves it ~1e-4 per step, so a rate level would need
     #: thousands of steps to reach its λ. 1 keeps a single parameter group (old checkpoints resume).
@@ -122,7 +124,7 @@ class Trainer:
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
-        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor)
+        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale)
         self.rates = rate_schedule(cfg, self.model.rate_gain.levels)  # type: ignore[union-attr]
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
@@ -252,7 +254,8 @@ class Trainer:
             out[f"val_psnr{suffix}"] = (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item()
             out[f"val_msssim{suffix}"] = terms.msssim.item()
             if self.loss.observer is not None:
-                agree = self.loss.observer(x_hat).argmax(1) == self.loss.observer(x).argmax(1)
+                seen = self.loss.observer(self.loss.view(x_hat)).argmax(1)
+                agree = seen == self.loss.observer(self.loss.view(x)).argmax(1)
                 out[f"val_top1_agreement{suffix}"] = agree.float().mean().item()
         return out
 

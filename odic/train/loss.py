@@ -13,6 +13,12 @@ observer's features are nearly blind to global brightness and colour, so a pure
 feature loss (anchor 0) let the α = 1 network darken its output, which the
 *held-out* classifiers do mind. The anchor ties the output to the pixels
 without changing what α = 0 optimises.
+
+``view_scale`` resizes both images (antialiased) before the observer sees them. Why: a classifier
+never sees a photo at capture size; its eval transform shrinks it to ~224 px first (imagenet
+photos by ~0.6, Kodak by ~0.5). Compared at full size, the α = 1 network spent its bits on fine
+detail that this shrink erases, and at the classifier's scale it agreed with the training observer
+*less* than α = 0 did (experiments/train/README.md §7).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from odic.eval.metrics import msssim
@@ -41,7 +48,8 @@ class LossTerms:
 
 
 class ObserverLoss(nn.Module):
-    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float, anchor: float = 0.0):
+    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float, anchor: float = 0.0,
+                 view_scale: float = 1.0):
         super().__init__()
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
@@ -49,7 +57,16 @@ class ObserverLoss(nn.Module):
             raise ValueError("anchor must be ≥ 0")
         if alpha > 0 and observer is None:
             raise ValueError("alpha > 0 needs an observer")
+        if not 0.0 < view_scale <= 1.0:
+            raise ValueError("view_scale must be in (0, 1]")
         self.alpha, self.observer, self.feature_scale, self.anchor = alpha, observer, feature_scale, anchor
+        self.view_scale = view_scale
+
+    def view(self, x: Tensor) -> Tensor:
+        """``x`` as the observer looks at it: shrunk by ``view_scale``."""
+        if self.view_scale == 1.0:
+            return x
+        return F.interpolate(x, scale_factor=self.view_scale, mode="bilinear", antialias=True, align_corners=False)
 
     def forward(self, x: Tensor, x_hat: Tensor, likelihoods: dict[str, Tensor], lmbda: float) -> LossTerms:
         n, _, h, w = x.shape
@@ -58,8 +75,8 @@ class ObserverLoss(nn.Module):
         ssim = msssim(x_hat, x)
         if self.observer is not None and self.alpha > 0:
             with torch.no_grad():
-                ref = self.observer.features(x)
-            feat = feature_distance(self.observer.features(x_hat), ref) * self.feature_scale
+                ref = self.observer.features(self.view(x))
+            feat = feature_distance(self.observer.features(self.view(x_hat)), ref) * self.feature_scale
         else:
             feat = torch.zeros((), device=x.device)
         machine = feat + self.anchor * (1 - ssim)
