@@ -35,3 +35,23 @@ def test_report_renders_every_result_folder(tmp_path: Path) -> None:
     assert "| webp | -12.3 | n/a |" in text
     assert "| jpeg | 2 | 0.123 | 0.988 |" in text  # the rate range each codec covers
     assert "![curve](../experiments/kodak/curve.png)" in text
+
+
+def test_equal_rate_table_interpolates_the_references_at_each_odic_point(tmp_path: Path) -> None:
+    from odic.eval.report import equal_rate_table
+
+    path = tmp_path / "summary.csv"
+    path.write_text(
+        "codec,setting,images,bpp,msssim,top1:lite2\n"
+        "jpeg,q5,2,0.1,0.80,0.20\n"
+        "jpeg,q50,2,0.5,0.96,0.60\n"
+        "webp,q0,2,0.2,0.90,0.50\n"
+        "webp,q80,2,1.0,0.99,0.90\n"
+        "odic:0,q1,2,0.05,0.75,0.10\n"
+        "odic:0,q3,2,0.3,0.95,0.55\n"
+    )
+    text = equal_rate_table(path)
+    assert "| odic | bpp | MS-SSIM: odic | MS-SSIM: jpeg | MS-SSIM: webp | MS-SSIM: webp-half |" in text
+    # q3 at 0.3 bpp: jpeg halfway from 0.1 to 0.5 (0.88, 40 %), webp an eighth of the way (0.91125, 55 %)
+    assert "| odic:0 q3 | 0.300 | **0.9500** | 0.8800 | 0.9113 | – | **55.0** | 40.0 | 55.0 | – |" in text
+    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – |" in text  # below every curve: no comparison

@@ -84,10 +84,3 @@ for a in 0 0.25 0.5 0.75 1; do
   odic train --out "$RUNS/tradeoff4_a$a" "${COMMON[@]}" "${MACHINE[@]}" --quantize mixed --lambda 8.73 --quality 3 \
     --alpha "$a" --steps 400 --warmup 25 --init-from "$RUNS/a0_fix/last.ckpt"
 done
-# 13. α = 0 continued at the corrected λ (step 10's gain was still rising at its end). Quality 1 now
-#     ships as quality 2's level at half size (odic export --half-size), so level 1 is not trained.
-odic train --out "$RUNS/a0_fix2" "${COMMON[@]}" --lr 5e-5 "${FIXED[@]:0:2}" "${FIXED[@]:6}" --alpha 0 --steps 1500 \
-  --warmup 25 --init-from "$RUNS/a0_fix/last.ckpt"
-# 14. α = 0.5 like step 11 (its shipped network still had the old q1/q2 λ and the full-size observer).
-odic train --out "$RUNS/a05_view" "${COMMON[@]}" "${MACHINE[@]}" "${FIXED[@]}" --alpha 0.5 --steps 1200 --warmup 25 \
-  --init-from "$RUNS/a0_fix/last.ckpt"
