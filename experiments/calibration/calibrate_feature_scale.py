@@ -20,23 +20,21 @@ from pathlib import Path
 
 import torch
 
-from odic.codec.models import create_model, forward_likelihoods, get_architecture
+from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
 from odic.eval.metrics import msssim
 from odic.observers import create_observer
 from odic.observers.timm_observers import feature_distance
 from odic.train.data import CropSampler
+from odic.train.export import load_checkpoint
 from odic.train.loss import ObserverLoss
 
 TRAIN = Path(__file__).resolve().parents[3] / "shared" / "data" / "train"
 
 
 def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int = 4) -> dict:
-    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    state, model = load_checkpoint(checkpoint)
     cfg = state["config"]
-    model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
-    model.load_state_dict(state["model"])
-    model.eval()
     arch = get_architecture(cfg["architecture"])
     observer = create_observer("lite0")
     view = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale).view

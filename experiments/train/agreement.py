@@ -16,11 +16,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from odic.codec.models import create_model, forward_likelihoods, get_architecture
+from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
 from odic.eval.metrics import msssim
 from odic.observers import create_observer
 from odic.train.data import CropSampler
+from odic.train.export import load_checkpoint
 
 TRAIN = Path(__file__).resolve().parents[3] / "shared" / "data" / "train"
 
@@ -44,12 +45,8 @@ def main() -> None:
     with torch.inference_mode():
         labels = [observer(seen(x)).argmax(1) for x in crops]
         for checkpoint in args.checkpoints:
-            state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-            cfg = state["config"]
-            model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
-            model.load_state_dict(state["model"])
-            model.eval()
-            arch = get_architecture(cfg["architecture"])
+            state, model = load_checkpoint(checkpoint)
+            arch = get_architecture(state["config"]["architecture"])
             for level in map(int, args.levels.split(",")):
                 agree, bpp, ssim = 0, 0.0, 0.0
                 for x, label in zip(crops, labels):

@@ -15,6 +15,7 @@ from typing import Optional
 
 import numpy as np
 import torch
+from compressai.models.base import CompressionModel
 
 from odic.codec import zoo
 from odic.codec.codec import Codec
@@ -22,6 +23,15 @@ from odic.codec.image import load_image
 from odic.codec.models import create_model, get_architecture
 from odic.data.files import find_images
 from odic.eval.metrics import measure
+
+
+def load_checkpoint(checkpoint: Path) -> tuple[dict, CompressionModel]:
+    """A training checkpoint's saved state and its network, weights loaded, in eval mode."""
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    cfg = state["config"]
+    model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
+    model.load_state_dict(state["model"])
+    return state, model.eval()
 
 
 def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
@@ -98,11 +108,9 @@ def export_checkpoint(
     kodak: Optional[Path] = None,
     half_size: Optional[dict[int, int]] = None,
 ) -> list[zoo.ModelCard]:
-    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    state, model = load_checkpoint(checkpoint)
     cfg = state["config"]
     rates = _rates(cfg, quality, half_size)
-    model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
-    model.load_state_dict(state["model"])
     if half:
         with torch.no_grad():
             for p in model.parameters():
