@@ -84,3 +84,6 @@ for a in 0 0.25 0.5 0.75 1; do
   odic train --out "$RUNS/tradeoff4_a$a" "${COMMON[@]}" "${MACHINE[@]}" --quantize mixed --lambda 8.73 --quality 3 \
     --alpha "$a" --steps 400 --warmup 25 --init-from "$RUNS/a0_fix/last.ckpt"
 done
+# 13. α = 0.5 like step 11 (its shipped network still has the old q1/q2 λ and the full-size observer).
+odic train --out "$RUNS/a05_view" "${COMMON[@]}" "${MACHINE[@]}" "${FIXED[@]}" --alpha 0.5 --steps 1200 --warmup 25 \
+  --init-from "$RUNS/a0_fix/last.ckpt"
