@@ -22,9 +22,7 @@ import torch
 
 from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
-from odic.eval.metrics import msssim
 from odic.observers import create_observer
-from odic.observers.timm_observers import feature_distance
 from odic.train.data import CropSampler
 from odic.train.export import load_checkpoint
 from odic.train.loss import ObserverLoss
@@ -37,17 +35,19 @@ def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int
     cfg = state["config"]
     arch = get_architecture(cfg["architecture"])
     observer = create_observer("lite0")
-    view = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale).view
+    # The training loss itself at α = 1 and feature scale 1 gives both raw terms of each crop.
+    loss = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale)
     sampler = CropSampler([TRAIN], crop=192, batch=8, seed=12345)
     ssim_terms, feat_terms = [], []
     with torch.inference_mode():
         for b in range(batches):
             x = sampler.batch_at(b)
-            x_hat, _ = forward_likelihoods(model, arch, x, fast_context(), level)
-            x_hat = x_hat.clamp(0, 1)
+            x_hat, likelihoods = forward_likelihoods(model, arch, x, fast_context(), level)
             for i in range(len(x)):
-                ssim_terms.append(1 - float(msssim(x_hat[i : i + 1], x[i : i + 1])))
-                feat_terms.append(float(feature_distance(observer.features(view(x_hat[i : i + 1])), observer.features(view(x[i : i + 1])))))
+                crop = slice(i, i + 1)
+                terms = loss(x[crop], x_hat[crop], {k: v[crop] for k, v in likelihoods.items()}, 0.0)
+                ssim_terms.append(1 - float(terms.msssim))
+                feat_terms.append(float(terms.feat))
     one_minus_ssim = sum(ssim_terms) / len(ssim_terms)
     d_feat = sum(feat_terms) / len(feat_terms)
     return {

@@ -35,11 +35,18 @@ FLAG_GRAYSCALE = 0x01
 #: The network coded the image shrunk to ⌈H/2⌉ × ⌈W/2⌉; the decoder enlarges it to H × W.
 FLAG_HALF_SIZE = 0x02
 _KNOWN_FLAGS = FLAG_GRAYSCALE | FLAG_HALF_SIZE
+#: How much smaller than the source a file's picture may be coded: full size, or half (flag bit 1).
+RESAMPLES = (1, 2)
 _FIXED = struct.Struct("<4sB4sBBB")
 _TAIL = struct.Struct("<II")
 #: No dimension above this is accepted; 2**20 px is far beyond any real photo side.
 MAX_SIDE = 1 << 20
 _MAX_VARINT_BYTES = 4  # up to 2**28 - 1: enough for MAX_SIDE and any payload we write
+
+
+def coded_size(height: int, width: int, resample: int) -> tuple[int, int]:
+    """(height, width) of the picture the latents hold for an H × W source."""
+    return -(-height // resample), -(-width // resample)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class Header:
     @property
     def coded_size(self) -> tuple[int, int]:
         """(height, width) of the picture the latents hold."""
-        return -(-self.height // self.resample), -(-self.width // self.resample)
+        return coded_size(self.height, self.width, self.resample)
 
     @property
     def alpha_code(self) -> int:
@@ -116,8 +123,8 @@ def _header_bytes(h: Header) -> bytes:
         raise ValueError(f"alpha {h.alpha} outside [0, 1]")
     if not (1 <= h.height <= MAX_SIDE and 1 <= h.width <= MAX_SIDE):
         raise ValueError(f"image size {h.width}x{h.height} outside 1..{MAX_SIDE}")
-    if h.resample not in (1, 2):
-        raise ValueError(f"resample {h.resample} is not 1 or 2")
+    if h.resample not in RESAMPLES:
+        raise ValueError(f"resample {h.resample} is not one of {RESAMPLES}")
     flags = (FLAG_GRAYSCALE if h.grayscale else 0) | (FLAG_HALF_SIZE if h.resample == 2 else 0)
     fixed = _FIXED.pack(MAGIC, h.version, h.model_id, h.alpha_code, h.quality, flags)
     sizes = b"".join(_varint(v) for v in (h.height, h.width, h.len_z, h.len_y))

@@ -95,8 +95,8 @@ class Codec:
         #: 2: code the image at half size and enlarge it after decoding. Why: below ~0.2 bpp a
         #: network spends its few bits better on a smaller picture (as ``cjxl --resampling 2``
         #: does); measured on Kodak, docs/bitstream.md.
-        if resample not in (1, 2):
-            raise ValueError(f"resample must be 1 or 2, not {resample}")
+        if resample not in bitstream.RESAMPLES:
+            raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
         self.resample = resample
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()  # type: ignore[arg-type]
@@ -120,14 +120,14 @@ class Codec:
     def _shrink(self, x: Tensor) -> Tensor:
         if self.resample == 1:
             return x
-        size = (-(-x.shape[-2] // 2), -(-x.shape[-1] // 2))
+        size = bitstream.coded_size(x.shape[-2], x.shape[-1], self.resample)
         return F.interpolate(x, size=size, mode="bicubic", antialias=True, align_corners=False).clamp(0, 1)
 
     def _enlarge(self, x: Tensor, height: int, width: int) -> Tensor:
         """The decoded picture at the source's size (a no-op at ``resample`` 1)."""
         if self.resample == 1:
             return x[..., :height, :width]
-        coded = (-(-height // 2), -(-width // 2))
+        coded = bitstream.coded_size(height, width, self.resample)
         x = x[..., : coded[0], : coded[1]]
         return F.interpolate(x, size=(height, width), mode="bicubic", align_corners=False)
 
