@@ -345,6 +345,9 @@ def train(
     lmbda: list[float] = typer.Option(..., "--lambda", help="Rate–distortion trade-off λ: larger = more bits, better "
                                       "quality. Repeat it, with --quality, to train a variable-rate architecture."),
     qualities: list[int] = typer.Option([], "--quality", help="Quality index trained with each --lambda (variable-rate)."),
+    half_size: list[int] = typer.Option([], "--half-size", help="Train this quality (repeatable) coding the crop at "
+                                        "half size, judged enlarged back to full size; 'odic export' ships it so. "
+                                        "For the lowest rates."),
     alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="Observer weight: 0 = MS-SSIM, 1 = classifier features."),
     architecture: str = typer.Option("mean-scale-hyperprior", "--arch", help="Registered architecture."),
     n: int = typer.Option(128, "--N", help="Channels of the transforms."),
@@ -376,7 +379,7 @@ def train(
     from odic.train.loop import train as run_training
 
     config = TrainConfig(
-        out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, alpha=alpha, architecture=architecture, N=n, M=m,
+        out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
         anchor=anchor, view_scale=view_scale, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,

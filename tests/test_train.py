@@ -221,6 +221,31 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
         assert odic.decode(data).size == (96, 64)
 
 
+def test_half_size_training_judges_the_enlarged_picture(tmp_path: Path) -> None:
+    """A --half-size quality codes the shrunk crop (a quarter of the latents), is judged at full size, and exports at half size."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for i in range(2):
+        Image.fromarray(random_image(130, 140, seed=i)).save(data / f"{i}.png")
+    cfg = dataclasses.replace(_config(tmp_path / "hs", data, 2), architecture="gained-mean-scale-hyperprior",
+                              lmbda=[1.0, 1.0], qualities=[1, 2], half_size=[1], crop=128)
+    trainer = Trainer(cfg)
+    assert [r.resample for r in trainer.rates] == [2, 1]
+    x = trainer.sampler.batch_at(0)
+    trainer.model.eval()
+    (half, half_lik), (full, full_lik) = (trainer._code(x, rate) for rate in trainer.rates)
+    assert half.shape == full.shape == x.shape
+    assert half_lik["y"].numel() * 4 == full_lik["y"].numel()
+    trainer.run(progress=False)
+    records = [json.loads(line) for line in (tmp_path / "hs" / "log.jsonl").read_text().splitlines()]
+    assert {"val_msssim_q1", "val_msssim_q2"} <= set(records[-1])
+    cards = export_checkpoint(tmp_path / "hs" / CHECKPOINT, tmp_path / "weights")
+    assert [(c.quality, c.level, c.resample) for c in cards] == [(1, 0, 2), (2, 1, 1)]
+    for bad, match in (({"half_size": [3]}, "not trained"), ({"half_size": [1], "crop": 96}, "divisible by 128")):
+        with pytest.raises(ValueError, match=match):
+            Trainer(dataclasses.replace(cfg, out=str(tmp_path / "bad"), **bad))
+
+
 def test_extrapolated_level_codes_at_its_target_rate() -> None:
     torch.manual_seed(0)
     arch = get_architecture("gained-mean-scale-hyperprior")

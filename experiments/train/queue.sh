@@ -87,3 +87,16 @@ done
 # 13. α = 0.5 like step 11 (its shipped network still has the old q1/q2 λ and the full-size observer).
 odic train --out "$RUNS/a05_view" "${COMMON[@]}" "${MACHINE[@]}" "${FIXED[@]}" --alpha 0.5 --steps 1200 --warmup 25 \
   --init-from "$RUNS/a0_fix/last.ckpt"
+
+# Session 7: qualities 1 and 2 trained at half size (odic train --half-size): the loss judges the
+# enlarged reconstruction against the full crop, bits per crop pixel. Session 6 shipped them as
+# full-size levels used at half size, and on Kodak quality 2 stayed 0.017 MS-SSIM below half-size
+# WebP. Each level starts from the one it borrowed (experiments/train/half_levels.py); 256 crops
+# keep the half-size picture a multiple of the network's stride.
+HALF=(--crop 256 "${FIXED[@]}" --half-size 1 --half-size 2 --steps 1200 --warmup 25)
+# 14. α = 0 from the shipped α = 0 network.
+python experiments/train/half_levels.py "$RUNS/a0_fix/last.ckpt" "$RUNS/a0_half.init.pt" 2:1 5:2
+odic train --out "$RUNS/a0_half" "${COMMON[@]}" --lr 5e-5 "${HALF[@]}" --alpha 0 --init-from "$RUNS/a0_half.init.pt"
+# 15. α = 1 from the shipped α = 1 network.
+python experiments/train/half_levels.py "$RUNS/a1_view/last.ckpt" "$RUNS/a1_half.init.pt" 2:1 5:2
+odic train --out "$RUNS/a1_half" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]}" --alpha 1 --init-from "$RUNS/a1_half.init.pt"

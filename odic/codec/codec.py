@@ -73,6 +73,27 @@ def to_uint8(x: Tensor) -> np.ndarray:
     return x.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
 
 
+def shrink(x: Tensor, resample: int) -> Tensor:
+    """The picture the latents hold: ``x`` shrunk (bicubic, antialiased) to 1/``resample`` size.
+
+    One function for the encoder and for training, so that a level trained at half size
+    (``odic train --half-size``) sees exactly the pictures it will code.
+    """
+    if resample == 1:
+        return x
+    size = bitstream.coded_size(x.shape[-2], x.shape[-1], resample)
+    return F.interpolate(x, size=size, mode="bicubic", antialias=True, align_corners=False).clamp(0, 1)
+
+
+def enlarge(x: Tensor, height: int, width: int, resample: int) -> Tensor:
+    """A (padded) decoded picture back at the source's ``height`` × ``width``."""
+    if resample == 1:
+        return x[..., :height, :width]
+    coded = bitstream.coded_size(height, width, resample)
+    x = x[..., : coded[0], : coded[1]]
+    return F.interpolate(x, size=(height, width), mode="bicubic", align_corners=False)
+
+
 class Codec:
     """A loaded model that encodes images to ``.odic`` bytes and back.
 
@@ -117,20 +138,6 @@ class Codec:
         scales, means = self.arch.split_params(self._h_s64(z_hat.double()))
         return scales.float(), None if means is None else means.float()
 
-    def _shrink(self, x: Tensor) -> Tensor:
-        if self.resample == 1:
-            return x
-        size = bitstream.coded_size(x.shape[-2], x.shape[-1], self.resample)
-        return F.interpolate(x, size=size, mode="bicubic", antialias=True, align_corners=False).clamp(0, 1)
-
-    def _enlarge(self, x: Tensor, height: int, width: int) -> Tensor:
-        """The decoded picture at the source's size (a no-op at ``resample`` 1)."""
-        if self.resample == 1:
-            return x[..., :height, :width]
-        coded = bitstream.coded_size(height, width, self.resample)
-        x = x[..., : coded[0], : coded[1]]
-        return F.interpolate(x, size=(height, width), mode="bicubic", align_corners=False)
-
     def _synthesis(self, y_hat: Tensor) -> Tensor:
         y_hat = self.model.rate_gain.unscale(y_hat, self.level)  # type: ignore[operator]
         with fast_context(enabled=self.fast):
@@ -146,7 +153,7 @@ class Codec:
         if x.ndim != 4 or x.shape[1] != 3:
             raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
         height, width = x.shape[-2:]
-        padded = self._pad(self._shrink(x.float())).contiguous(memory_format=torch.channels_last)
+        padded = self._pad(shrink(x.float(), self.resample)).contiguous(memory_format=torch.channels_last)
         with fast_context(enabled=self.fast):
             y = self.model.g_a(padded)  # type: ignore[operator]
         y = self.model.rate_gain.scale(y.float(), self.level).contiguous()  # type: ignore[operator]
@@ -161,7 +168,7 @@ class Codec:
         y_strings = gc.compress(y, indexes, means=means)
         symbols = gc.quantize(y, "symbols", means)
         y_hat = gc.dequantize(symbols, means)
-        x_hat = self._enlarge(self._synthesis(y_hat), height, width).clamp(0, 1) if reconstruct else None
+        x_hat = enlarge(self._synthesis(y_hat), height, width, self.resample).clamp(0, 1) if reconstruct else None
         out = []
         for i in range(x.shape[0]):
             header = Header(
@@ -212,7 +219,7 @@ class Codec:
                 "(entropy tables disagree between machines or odic versions)"
             )
         y_hat = gc.dequantize(symbols, means)
-        x_hat = self._enlarge(self._synthesis(y_hat), h.height, h.width)[0]
+        x_hat = enlarge(self._synthesis(y_hat), h.height, h.width, self.resample)[0]
         return x_hat.clamp(0, 1), h
 
     def decode_batch(self, files: list[bytes]) -> Tensor:

@@ -86,7 +86,8 @@ def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]
         if half_size:
             raise ValueError("half-size qualities need a variable-rate run")
         return [zoo.Rate(quality, lmbdas[0], 0)]
-    trained = {q: zoo.Rate(q, lmbda, q - 1) for q, lmbda in zip(qualities, lmbdas)}
+    halved = set(cfg.get("half_size") or [])  # trained at half size (odic train --half-size)
+    trained = {q: zoo.Rate(q, lmbda, q - 1, resample=2 if q in halved else 1) for q, lmbda in zip(qualities, lmbdas)}
     for shipped, source in (half_size or {}).items():
         if source not in trained:
             raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, qualities))}")

@@ -15,10 +15,11 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import torch
 import torch.distributed as dist
+from torch import Tensor
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,6 +29,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from odic.codec.codec import enlarge, shrink
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
 from odic.fsutil import atomic_torch_save
@@ -46,6 +48,11 @@ class TrainConfig:
     #: variable-rate architecture, λ[i] training quality ``qualities[i]``.
     lmbda: list[float]
     qualities: list[int] = field(default_factory=list)
+    #: Trained qualities that code the crop at half size, as the shipped half-size qualities do
+    #: (:func:`odic.codec.codec.shrink`): the loss compares the enlarged reconstruction with the
+    #: full crop and counts bits per crop pixel, so the level learns what a viewer of the
+    #: enlarged picture sees. ``odic export`` ships them at half size.
+    half_size: list[int] = field(default_factory=list)
     alpha: float = 0.0
     architecture: str = "mean-scale-hyperprior"
     N: int = 128
@@ -79,17 +86,30 @@ class TrainConfig:
     extra: dict = field(default_factory=dict)
 
 
-def rate_schedule(cfg: TrainConfig, levels: int) -> list[tuple[int, float]]:
-    """(rate level, λ) of each trained rate; training steps cycle through them."""
+class TrainedRate(NamedTuple):
+    level: int
+    lmbda: float
+    #: 1, or 2 for a quality that codes the picture at half size.
+    resample: int = 1
+
+
+def rate_schedule(cfg: TrainConfig, levels: int, stride: int) -> list[TrainedRate]:
+    """The trained rates; training steps cycle through them."""
     if not cfg.qualities:
         if len(cfg.lmbda) != 1:
             raise ValueError("several λ values need --quality for each (a variable-rate architecture)")
-        return [(0, cfg.lmbda[0])]
+        if cfg.half_size:
+            raise ValueError("--half-size needs a variable-rate architecture")
+        return [TrainedRate(0, cfg.lmbda[0])]
     if len(cfg.qualities) != len(cfg.lmbda):
         raise ValueError("give one --quality per --lambda")
     if levels == 1 or not all(1 <= q <= levels for q in cfg.qualities):
         raise ValueError(f"{cfg.architecture} has {levels} rate level(s): qualities must be in 1..{levels}")
-    return [(q - 1, lmbda) for q, lmbda in zip(cfg.qualities, cfg.lmbda)]
+    if not set(cfg.half_size) <= set(cfg.qualities):
+        raise ValueError(f"--half-size {cfg.half_size} names qualities that are not trained ({cfg.qualities})")
+    if cfg.half_size and cfg.crop % (2 * stride):
+        raise ValueError(f"half-size qualities need a crop divisible by {2 * stride}, not {cfg.crop}")
+    return [TrainedRate(q - 1, lmbda, 2 if q in cfg.half_size else 1) for q, lmbda in zip(cfg.qualities, cfg.lmbda)]
 
 
 def lr_at(cfg: TrainConfig, step: int) -> float:
@@ -125,7 +145,7 @@ class Trainer:
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
         self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale)
-        self.rates = rate_schedule(cfg, self.model.rate_gain.levels)  # type: ignore[union-attr]
+        self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)  # type: ignore[union-attr]
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
         self.wall = 0.0
@@ -147,7 +167,7 @@ class Trainer:
             source = state["config"]["lmbda"]
             reference = source[0] if isinstance(source, list) else source
             with torch.no_grad():
-                for level, lmbda in self.rates:
+                for level, lmbda, _ in self.rates:
                     # Rate grows roughly with log λ; 0.4 is a starting point, the gains are trained.
                     log_gain = 0.4 * math.log(lmbda / reference)
                     self.model.rate_gain.log_gain[level].fill_(log_gain)  # type: ignore[union-attr,index]
@@ -196,6 +216,12 @@ class Trainer:
                 dist.all_reduce(p.grad)
                 p.grad.div_(self.world)
 
+    def _code(self, x: Tensor, rate: TrainedRate) -> tuple[Tensor, dict[str, Tensor]]:
+        """Reconstruction of ``x`` at its full size, and the likelihoods, at one trained rate."""
+        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, shrink(x, rate.resample), fast_context(self.device),
+                                                 rate.level, ste=self.cfg.quantize == "mixed")
+        return enlarge(x_hat, x.shape[-2], x.shape[-1], rate.resample), likelihoods
+
     def train_step(self) -> dict[str, float]:
         cfg = self.cfg
         # Batch and quantisation noise are functions of (seed, step, rank): resuming is exact.
@@ -205,10 +231,9 @@ class Trainer:
         for group in self.opt.param_groups:
             group["lr"] = lr_at(cfg, self.step) * group.get("lr_scale", 1.0)
         self.model.train()
-        level, lmbda = self.rates[self.step % len(self.rates)]
-        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level,
-                                                 ste=cfg.quantize == "mixed")
-        terms = self.loss(x, x_hat, likelihoods, lmbda)
+        rate = self.rates[self.step % len(self.rates)]
+        x_hat, likelihoods = self._code(x, rate)
+        terms = self.loss(x, x_hat, likelihoods, rate.lmbda)
         self.opt.zero_grad(set_to_none=True)
         terms.loss.backward()
         self._average_gradients()
@@ -225,7 +250,7 @@ class Trainer:
         self._average_gradients()
         self.aux_opt.step()
         return {
-            "level": level,
+            "level": rate.level,
             "loss": terms.loss.item(),
             "bpp": terms.bpp.item(),
             "msssim": terms.msssim.item(),
@@ -244,10 +269,10 @@ class Trainer:
         self.model.eval()
         x = self.sampler.batch_at(-1)[: self.cfg.val_images].to(self.device)
         out: dict[str, float] = {}
-        for i, (level, lmbda) in enumerate(self.rates):
-            x_hat, likelihoods = forward_likelihoods(self.model, self.arch, x, fast_context(self.device), level)
+        for i, rate in enumerate(self.rates):
+            x_hat, likelihoods = self._code(x, rate)
             x_hat = x_hat.clamp(0, 1)
-            terms = self.loss(x, x_hat, likelihoods, lmbda)
+            terms = self.loss(x, x_hat, likelihoods, rate.lmbda)
             mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
             suffix = f"_q{self.cfg.qualities[i]}" if self.cfg.qualities else ""
             out[f"val_bpp{suffix}"] = terms.bpp.item()
