@@ -70,3 +70,13 @@ def test_input_size_protocol_compresses_the_centre_crop(tmp_path: Path) -> None:
     assert crop.shape == (32, 32, 3) and crop[:, 14:18].min() > 200
     record = sweep.evaluate(sweep.plan([Labelled(path, None)], ["jpeg"], [1.0], input_size=32)[0], [])
     assert (record["height"], record["width"]) == (32, 32)
+
+
+def test_bd_table_skips_a_setting_whose_mean_psnr_is_infinite() -> None:
+    """One image decoded identically makes a setting's mean PSNR inf; the curve drops that point."""
+    ladder = [(0.2, 25.0, 0.90), (0.4, 28.0, 0.95), (0.8, 31.0, 0.97), (1.6, 34.0, 0.98)]
+    rows = [{"codec": "ref", "bpp": b, "psnr": p, "msssim": m} for b, p, m in ladder]
+    rows += [{"codec": "ref", "bpp": 3.2, "psnr": float("inf"), "msssim": 0.99}]
+    rows += [{"codec": "test", "bpp": b * 0.9, "psnr": p, "msssim": m} for b, p, m in ladder]
+    (entry,) = sweep.bd_table(rows, "ref", ["psnr", "msssim"])
+    assert -11 < entry["psnr"] < -9 and entry["msssim"] < 0

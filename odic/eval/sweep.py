@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -241,7 +242,9 @@ def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str]) -> li
         by_codec[row["codec"]].append(row)
 
     def curve(codec: str, metric: str) -> tuple[list[float], list[float]]:
-        points = [r for r in by_codec[codec] if r.get(metric) is not None]
+        # A setting's mean PSNR is inf when one image decodes identically (JPEG re-encoding an
+        # image that was saved with the same tables): such a point has no place on a curve.
+        points = [r for r in by_codec[codec] if r.get(metric) is not None and math.isfinite(r[metric])]
         quality = [msssim_db(r[metric]) if metric == "msssim" else r[metric] for r in points]
         return [r["bpp"] for r in points], quality
 
