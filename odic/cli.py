@@ -418,7 +418,8 @@ def export_cmd(
         fail(str(e))
     for card in cards:
         size = " at half size" if card.resample == 2 else ""
-        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}{size}) {card.kodak}")
+        figures = f" Kodak {card.kodak}" if card.kodak else ""  # measured only when --kodak found the images
+        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}{size}){figures}")
 
 
 @app.command()
