@@ -40,7 +40,8 @@ odic sweep "${IMAGENET[@]}" --limit 100 --input-size 224 --codecs jpeg,webp,$ODI
   --observers $LITE2,$MNV2 --out "$RUNS/sweep-imagenet-224" --workers "$WORKERS"
 keep "$RUNS/sweep-imagenet-224" experiments/imagenet-224
 
-# (d) The α trade-off at one mid rate (runs/tradeoff4_a*: experiments/train/queue.sh step 12).
+# (d) The α trade-off at one mid rate: trains its five networks from the shipped α = 0.5 one
+#     (about 45 min on 2 cores; resumable), then measures them.
 bash experiments/tradeoff/run.sh
 
 # (e) Speed, alone on the machine (experiments/bench/README.md).

@@ -100,3 +100,5 @@ odic train --out "$RUNS/a0_half" "${COMMON[@]}" --lr 5e-5 "${HALF[@]}" --alpha 0
 # 15. α = 1 from the shipped α = 1 network.
 python experiments/train/half_levels.py "$RUNS/a1_view/last.ckpt" "$RUNS/a1_half.init.pt" 2:1 5:2
 odic train --out "$RUNS/a1_half" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]}" --alpha 1 --init-from "$RUNS/a1_half.init.pt"
+# Session 8: the trade-off networks train in experiments/tradeoff/run.sh itself (from the shipped
+# α = 0.5 network, so a clean checkout reproduces them; runs/tradeoff5_a*).

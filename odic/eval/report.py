@@ -73,7 +73,7 @@ def rate_range_table(path: Path) -> str:
 EQUAL_RATE_REFERENCES = ("jpeg", "webp", "webp-half")
 
 
-def _at_rate(points: list[tuple[float, float]], bpp: float) -> Optional[float]:
+def at_rate(points: list[tuple[float, float]], bpp: float) -> Optional[float]:
     """Linear interpolation of a (bpp, value) curve at ``bpp``; None outside the curve's range."""
     points = sorted(points)
     for (b0, v0), (b1, v1) in zip(points, points[1:]):
@@ -106,7 +106,7 @@ def equal_rate_table(path: Path) -> str:
         for m in metrics:
             cells.append(f"**{_cell(m, r[m])}**")
             for name in EQUAL_RATE_REFERENCES:
-                value = _at_rate(curves[(name, m)], bpp)
+                value = at_rate(curves[(name, m)], bpp)
                 cells.append("–" if value is None else _cell(m, str(value)))
         table.append(cells)
     return ("Each odic operating point against the classical codecs interpolated (linearly in bpp) to "
