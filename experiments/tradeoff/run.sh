@@ -4,7 +4,7 @@
 # directions) at two rates, quality 2 (half size, λ 3.3) and quality 3 (λ 8.73): 600 steps of
 # 8 × 256² crops of ../shared/data/train, the observer (Lite0) looking through the classifier's
 # resize, MS-SSIM anchor 0.25 in the machine term. Two rates per network let the table read every
-# α at exactly the same bpp (interpolated in log bpp), since one λ gives each α its own rate.
+# α at exactly the same bpp (interpolated linearly in bpp), since one λ gives each α its own rate.
 # Runs from a clean checkout: trains into $RUNS/tradeoff5_a* (resumable; a finished run returns at
 # once), exports beside each other in $RUNS/tradeoff5-weights (not shipped), measures on Kodak
 # (human) and on all 500 imagenet-1000 images (four held-out observers), tabulates and plots here.
