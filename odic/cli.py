@@ -364,6 +364,9 @@ def train(
     view_scale: float = typer.Option(1.0, "--view-scale", min=0.01, max=1.0, help="Shrink both images by this "
                                      "factor before the observer compares them, as a classifier's eval resize does "
                                      "(imagenet photos ~0.6)."),
+    pixel: float = typer.Option(0.0, "--pixel", min=0.0, help="Weight of the pixel MSE kept inside the machine "
+                                "term, beside --anchor (MS-SSIM leaves low-frequency colour loose; see "
+                                "odic/train/loss.py)."),
     gain_lr: float = typer.Option(1.0, "--gain-lr", min=0.0, help="LR multiplier of a variable-rate network's "
                                   "rate gains (they move too slowly at the transforms' LR)."),
     quantize: Quantize = typer.Option(Quantize.noise, "--quantize", help="What the synthesis trains on: noise "
@@ -381,7 +384,7 @@ def train(
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
-        anchor=anchor, view_scale=view_scale, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
+        anchor=anchor, view_scale=view_scale, pixel=pixel, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:

@@ -95,6 +95,18 @@ def test_lineage_passes_through_a_derived_starting_point(train_dir: Path, tmp_pa
     assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
 
 
+def test_lineage_continues_through_a_shipped_weights_file(train_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fine-tuning the file in weights/ keeps the chain its manifest entry records."""
+    Trainer(_config(tmp_path / "base", train_dir, 2)).run(progress=False)
+    (shipped,) = export_checkpoint(tmp_path / "base" / CHECKPOINT, tmp_path / "shipped", quality=1, half=False)
+    monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "shipped"))
+    tuned = dataclasses.replace(_config(tmp_path / "tuned", train_dir, 3), init_from=str(tmp_path / "shipped" / shipped.file))
+    Trainer(tuned).run(progress=False)
+    (card,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
+    assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
+
+
 def test_a_non_finite_gradient_skips_the_step(train_dir: Path, tmp_path: Path) -> None:
     """One NaN batch must not poison the weights: the step is skipped, counted, and resumes counted."""
     trainer = Trainer(_config(tmp_path, train_dir, 2))
@@ -137,6 +149,25 @@ def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
     assert torch.allclose(anchored.loss - plain.loss, 10.0 * 0.25 * (1 - plain.msssim))
     human = ObserverLoss(0.0, None, 1.0, anchor=0.25)(x, x_hat, likelihoods, lmbda=10.0)
     assert torch.allclose(human.loss, plain.bpp + 10.0 * (1 - plain.msssim))  # α = 0 ignores the anchor
+
+
+def test_pixel_adds_mse_to_the_machine_term_only() -> None:
+    from odic.train.loss import ObserverLoss
+
+    torch.manual_seed(0)
+    x = torch.rand(2, 3, 64, 64)
+    x_hat = (x + 0.1 * torch.randn_like(x)).clamp(0, 1)
+    likelihoods = {"y": torch.full((2, 8, 4, 4), 0.5)}
+    observer = _ConstantFeatures()
+    plain = ObserverLoss(0.5, observer, 1.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
+    pixel = ObserverLoss(0.5, observer, 1.0, pixel=20.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
+    mse = ((x_hat - x) ** 2).mean()
+    assert mse > 1e-3
+    assert torch.allclose(pixel.loss - plain.loss, 10.0 * 0.5 * 20.0 * mse)  # weighted by α, like D_feat
+    human = ObserverLoss(0.0, None, 1.0, pixel=20.0)(x, x_hat, likelihoods, lmbda=10.0)
+    assert torch.allclose(human.loss, plain.bpp + 10.0 * (1 - plain.msssim))  # α = 0 ignores it
+    with pytest.raises(ValueError, match="pixel"):
+        ObserverLoss(1.0, observer, 1.0, pixel=-1.0)  # type: ignore[arg-type]
 
 
 class _Pixels(torch.nn.Module):

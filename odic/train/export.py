@@ -65,8 +65,24 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         parent = Path(source) if source else None
         if parent is None or not parent.is_file() or parent.resolve() in seen:
             return links
+        shipped = _shipped_lineage(parent)
+        if shipped is not None:  # a shipped weights file: its manifest entry holds the rest
+            return links + shipped
         seen.add(parent.resolve())
         state = torch.load(parent, map_location="cpu", weights_only=False)
+
+
+def _shipped_lineage(path: Path) -> Optional[list[dict]]:
+    """The lineage the manifest records for a shipped weights file (matched by sha256), if any.
+
+    Why: ``odic train --init-from weights/….pt`` fine-tunes a shipped network; the file is a
+    bare state dict, so the chain before it lives only in its manifest entry.
+    """
+    digest = zoo.sha256_file(path)
+    for card in zoo.available():
+        if card.sha256 == digest:
+            return list(card.extra.get("lineage", []))
+    return None
 
 
 def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
@@ -133,6 +149,7 @@ def export_checkpoint(
         training_data="BSDS500 train+test (400 images, ../shared/data/train)",
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
-        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "view_scale", "gain_lr",
+        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "view_scale", "pixel",
+                                              "gain_lr",
                                               "quantize", "seed", "init_from")},
     )

@@ -68,6 +68,8 @@ class TrainConfig:
     anchor: float = 0.0
     #: The observer compares both images shrunk by this factor (see :mod:`odic.train.loss`).
     view_scale: float = 1.0
+    #: Weight of the pixel MSE inside the machine term (see :mod:`odic.train.loss`).
+    pixel: float = 0.0
     #: Learning-rate multiplier of the rate gains. A gain is one log-scale number per channel and
     #: level; at the transforms' LR Adam moves it ~1e-4 per step, so a rate level would need
     #: thousands of steps to reach its λ. 1 keeps a single parameter group (old checkpoints resume).
@@ -144,7 +146,7 @@ class Trainer:
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
-        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale)
+        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale, cfg.pixel)
         self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)  # type: ignore[union-attr]
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
         self.step = 0
