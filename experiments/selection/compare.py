@@ -1,0 +1,42 @@
+"""A candidate network against the shipped one, at the candidate's rates, on training images.
+
+Reads two ``odic sweep`` summaries of the same images (``own_labels.py`` labels, so top-1 is the
+observer's agreement with itself on the original) and prints, for each quality of the candidate,
+its bpp, PSNR, MS-SSIM and agreement beside the shipped curve interpolated to that bpp:
+
+    python experiments/selection/compare.py runs/sel-shipped/summary.csv runs/sel-pixel2/summary.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+from odic.eval.report import at_rate
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shipped", type=Path)
+    parser.add_argument("candidate", type=Path)
+    args = parser.parse_args()
+    shipped, candidate = _rows(args.shipped), _rows(args.candidate)
+    metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:")]
+    print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
+    for row in candidate:
+        bpp = float(row["bpp"])
+        cells = []
+        for m in metrics:
+            ref = at_rate([(float(r["bpp"]), float(r[m])) for r in shipped], bpp)
+            cells.append(f"{float(row[m]):.4f} / " + ("–" if ref is None else f"{ref:.4f}"))
+        print(f"{row['setting']} | {bpp:.3f} | " + " | ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
