@@ -135,13 +135,18 @@ class _ConstantFeatures(torch.nn.Module):
         return [torch.ones(1, 1, 1, 1)]
 
 
-def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
-    from odic.train.loss import ObserverLoss
-
+def _noisy_pair() -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """An image, a noisy copy of it and constant likelihoods: the loss terms without a network."""
     torch.manual_seed(0)
     x = torch.rand(2, 3, 64, 64)
     x_hat = (x + 0.1 * torch.randn_like(x)).clamp(0, 1)
-    likelihoods = {"y": torch.full((2, 8, 4, 4), 0.5)}
+    return x, x_hat, {"y": torch.full((2, 8, 4, 4), 0.5)}
+
+
+def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
+    from odic.train.loss import ObserverLoss
+
+    x, x_hat, likelihoods = _noisy_pair()
     observer = _ConstantFeatures()
     plain = ObserverLoss(1.0, observer, 1.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
     anchored = ObserverLoss(1.0, observer, 1.0, anchor=0.25)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
@@ -154,10 +159,7 @@ def test_anchor_adds_msssim_to_the_machine_term_only() -> None:
 def test_pixel_adds_mse_to_the_machine_term_only() -> None:
     from odic.train.loss import ObserverLoss
 
-    torch.manual_seed(0)
-    x = torch.rand(2, 3, 64, 64)
-    x_hat = (x + 0.1 * torch.randn_like(x)).clamp(0, 1)
-    likelihoods = {"y": torch.full((2, 8, 4, 4), 0.5)}
+    x, x_hat, likelihoods = _noisy_pair()
     observer = _ConstantFeatures()
     plain = ObserverLoss(0.5, observer, 1.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
     pixel = ObserverLoss(0.5, observer, 1.0, pixel=20.0)(x, x_hat, likelihoods, lmbda=10.0)  # type: ignore[arg-type]
