@@ -112,3 +112,7 @@ odic train --out "$RUNS/a1_pixel" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/1200
 # 17. Continued: every level's MS-SSIM and PSNR on the training crops still rose at step 3000.
 odic train --out "$RUNS/a1_pixel2" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/1200/2400}" --lr 5e-5 --pixel 10 --alpha 1 \
   --init-from "$RUNS/a1_pixel/last.ckpt"
+# 18. α = 0 continued as long as α = 1 was in steps 16–17 (no pixel term: it changes only the machine
+#     term). Started at the end of session 9; choose it with experiments/selection before shipping.
+odic train --out "$RUNS/a0_more" "${COMMON[@]}" --lr 5e-5 "${HALF[@]/1200/5400}" --alpha 0 \
+  --init-from weights/odic-a0-q1-q2-q3-q5-q7-q8.pt
