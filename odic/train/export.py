@@ -53,36 +53,32 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
     Why: a shipped network is usually a chain of fine-tunes, and its cost is the whole chain;
     the manifest's ``steps`` / ``wall_s`` are the sums over it and ``lineage`` lists each link.
     """
-    links, seen = [], {checkpoint.resolve()}
+    links, seen, path = [], {checkpoint.resolve()}, checkpoint
     while True:
         if "config" in state:
             cfg = state["config"]
             links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
                           "wall_s": round(state["wall"], 1), "device": cfg.get("device", "cpu")})
             source = cfg.get("init_from")
-        else:  # a starting point derived from a run without training (experiments/train/extend_ladder.py)
-            source = state.get("source")
+        elif "source" in state:  # a starting point derived from a run without training (extend_ladder.py)
+            source = state["source"]
+        else:  # a bare state dict, such as a shipped weights file: its manifest entry holds the rest
+            return links + _shipped_lineage(path)
         parent = Path(source) if source else None
         if parent is None or not parent.is_file() or parent.resolve() in seen:
             return links
-        shipped = _shipped_lineage(parent)
-        if shipped is not None:  # a shipped weights file: its manifest entry holds the rest
-            return links + shipped
         seen.add(parent.resolve())
-        state = torch.load(parent, map_location="cpu", weights_only=False)
+        path, state = parent, torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _shipped_lineage(path: Path) -> Optional[list[dict]]:
-    """The lineage the manifest records for a shipped weights file (matched by sha256), if any.
+def _shipped_lineage(path: Path) -> list[dict]:
+    """The lineage the manifest records for a shipped weights file (matched by sha256); [] if none.
 
     Why: ``odic train --init-from weights/….pt`` fine-tunes a shipped network; the file is a
     bare state dict, so the chain before it lives only in its manifest entry.
     """
     digest = zoo.sha256_file(path)
-    for card in zoo.available():
-        if card.sha256 == digest:
-            return list(card.extra.get("lineage", []))
-    return None
+    return next((list(card.extra.get("lineage", [])) for card in zoo.available() if card.sha256 == digest), [])
 
 
 def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
