@@ -53,17 +53,17 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
     Why: a shipped network is usually a chain of fine-tunes, and its cost is the whole chain;
     the manifest's ``steps`` / ``wall_s`` are the sums over it and ``lineage`` lists each link.
     """
-    links, seen, path = [], {checkpoint.resolve()}, checkpoint
+    links, seen, path, digest = [], {checkpoint.resolve()}, checkpoint, None
     while True:
         if "config" in state:
             cfg = state["config"]
             links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
                           "wall_s": round(state["wall"], 1), "device": cfg.get("device", "cpu")})
-            source = cfg.get("init_from")
+            source, digest = cfg.get("init_from"), state.get("init_sha256")
         elif "source" in state:  # a starting point derived from a run without training (extend_ladder.py)
-            source = state["source"]
+            source, digest = state["source"], None
         else:  # a bare state dict, such as a shipped weights file: its manifest entry holds the rest
-            return links + _shipped_lineage(path)
+            return links + _shipped_lineage(digest or zoo.sha256_file(path))
         parent = Path(source) if source else None
         if parent is None or not parent.is_file() or parent.resolve() in seen:
             return links
@@ -71,14 +71,15 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         path, state = parent, torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _shipped_lineage(path: Path) -> list[dict]:
-    """The lineage the manifest records for a shipped weights file (matched by sha256); [] if none.
+def _shipped_lineage(sha256: str) -> list[dict]:
+    """The lineage the manifest records for the shipped weights with this sha256; [] if none.
 
     Why: ``odic train --init-from weights/….pt`` fine-tunes a shipped network; the file is a
-    bare state dict, so the chain before it lives only in its manifest entry.
+    bare state dict, so the chain before it lives only in its manifest entry. The digest is the
+    one the run recorded when it started (older runs: the file's now), since exporting the run
+    may have replaced that file.
     """
-    digest = zoo.sha256_file(path)
-    return next((list(card.extra.get("lineage", [])) for card in zoo.available() if card.sha256 == digest), [])
+    return next((list(card.extra.get("lineage", [])) for card in zoo.available() if card.sha256 == sha256), [])
 
 
 def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:

@@ -32,6 +32,7 @@ from rich.progress import (
 from odic.codec.codec import enlarge, shrink
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
+from odic.codec.zoo import sha256_file
 from odic.fsutil import atomic_torch_save
 from odic.observers import create_observer
 from odic.train.data import CropSampler
@@ -152,6 +153,10 @@ class Trainer:
         self.step = 0
         self.wall = 0.0
         self.skipped = 0
+        #: sha256 of the ``init_from`` file when training began: that path may later hold another
+        #: network (a shipped file, overwritten by this run's own export), and the lineage must not
+        #: follow it there.
+        self.init_sha256: Optional[str] = None
         ckpt = self.out / CHECKPOINT
         if ckpt.exists():
             self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
@@ -161,6 +166,7 @@ class Trainer:
     def _init_from(self, path: Path) -> None:
         """Fine-tune from another run: its weights, and for a variable-rate network
         started from a single-rate one, gains spread around the source's λ."""
+        self.init_sha256 = sha256_file(path)
         state = torch.load(path, map_location=self.device, weights_only=False)
         missing, unexpected = self.model.load_state_dict(state.get("model", state), strict=False)
         if unexpected or any(not k.startswith("rate_gain.") for k in missing):
@@ -181,6 +187,7 @@ class Trainer:
         self.aux_opt.load_state_dict(state["aux_opt"])
         self.step, self.wall = state["step"], state["wall"]
         self.skipped = state.get("skipped", 0)
+        self.init_sha256 = state.get("init_sha256")
 
     def save(self) -> None:
         if self.rank != 0:
@@ -193,6 +200,7 @@ class Trainer:
                 "step": self.step,
                 "wall": self.wall,
                 "skipped": self.skipped,
+                "init_sha256": self.init_sha256,
                 "config": dataclasses.asdict(self.cfg),
             },
             self.out / CHECKPOINT,
