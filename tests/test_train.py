@@ -105,11 +105,12 @@ def test_lineage_continues_through_a_shipped_weights_file(train_dir: Path, tmp_p
     Trainer(tuned).run(progress=False)
     (card,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
     assert card.steps == 5 and [link["steps"] for link in card.extra["lineage"]] == [3, 2]
-    # Shipping the fine-tune replaces the file it started from (and its manifest entry). A later
-    # export must not follow the path into the run's own entry ([3, 3, 2]); the chain ends there.
+    # Shipping the fine-tune replaces the file it started from and its manifest entry. A later
+    # export must neither follow the path into the run's own entry ([3, 3, 2]) nor lose the
+    # chain before it ([3]): the run recorded that chain when it started.
     export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "shipped", quality=1, half=False, name=Path(shipped.file).stem)
     (again,) = export_checkpoint(tmp_path / "tuned" / CHECKPOINT, tmp_path / "weights", quality=1)
-    assert [link["steps"] for link in again.extra["lineage"]] == [3]
+    assert [link["steps"] for link in again.extra["lineage"]] == [3, 2]
 
 
 def test_a_non_finite_gradient_skips_the_step(train_dir: Path, tmp_path: Path) -> None:

@@ -116,3 +116,7 @@ odic train --out "$RUNS/a1_pixel2" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/120
 #     term). Started at the end of session 9; choose it with experiments/selection before shipping.
 odic train --out "$RUNS/a0_more" "${COMMON[@]}" --lr 5e-5 "${HALF[@]/1200/5400}" --alpha 0 \
   --init-from weights/odic-a0-q1-q2-q3-q5-q7-q8.pt
+# Session 10. 19. α = 1 continued again: at the end of step 17 every level still improved, and
+#     Lite2 at quality 2 stayed 1.7 points below WebP on imagenet-500 (docs/results.md).
+odic train --out "$RUNS/a1_pixel3" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/1200/3000}" --lr 5e-5 --pixel 10 --alpha 1 \
+  --init-from "$RUNS/a1_pixel2/last.ckpt"

@@ -127,6 +127,15 @@ def by_id(model_id: bytes, quality: int) -> ModelCard:
     raise UnknownModelError(f"model {model_id.hex()} has no quality {quality}")
 
 
+def shipped_lineage(sha256: str) -> list[dict[str, Any]]:
+    """The fine-tuning chain the manifest records for the shipped weights with this sha256; [] if none.
+
+    Why: a shipped weights file is a bare state dict, so the runs that made it live only in its
+    manifest entry (``extra["lineage"]``); a run fine-tuned from the file continues that chain.
+    """
+    return next((list(card.extra.get("lineage", [])) for card in available() if card.sha256 == sha256), [])
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

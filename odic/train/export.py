@@ -23,6 +23,7 @@ from odic.codec.image import load_image
 from odic.codec.models import create_model, get_architecture
 from odic.data.files import find_images
 from odic.eval.metrics import measure
+from odic.train.loop import TrainConfig, rate_schedule
 
 
 def load_checkpoint(checkpoint: Path) -> tuple[dict, CompressionModel]:
@@ -59,11 +60,13 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
             cfg = state["config"]
             links.append({"run": str(cfg["out"]), "alpha": cfg["alpha"], "steps": state["step"],
                           "wall_s": round(state["wall"], 1), "device": cfg.get("device", "cpu")})
+            if state.get("init_lineage") is not None:  # started from a shipped file: its chain as it was then
+                return links + list(state["init_lineage"])
             source, digest = cfg.get("init_from"), state.get("init_sha256")
         elif "source" in state:  # a starting point derived from a run without training (extend_ladder.py)
             source, digest = state["source"], None
-        else:  # a bare state dict, such as a shipped weights file: its manifest entry holds the rest
-            return links + _shipped_lineage(digest or zoo.sha256_file(path))
+        else:  # a bare state dict (a shipped weights file) from an older run: look its entry up now
+            return links + zoo.shipped_lineage(digest or zoo.sha256_file(path))
         parent = Path(source) if source else None
         if parent is None or not parent.is_file() or parent.resolve() in seen:
             return links
@@ -71,39 +74,30 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         path, state = parent, torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _shipped_lineage(sha256: str) -> list[dict]:
-    """The lineage the manifest records for the shipped weights with this sha256; [] if none.
-
-    Why: ``odic train --init-from weights/….pt`` fine-tunes a shipped network; the file is a
-    bare state dict, so the chain before it lives only in its manifest entry. The digest is the
-    one the run recorded when it started (older runs: the file's now), since exporting the run
-    may have replaced that file.
-    """
-    return next((list(card.extra.get("lineage", [])) for card in zoo.available() if card.sha256 == sha256), [])
-
-
-def _rates(cfg: dict, quality: Optional[int], half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
+def _rates(cfg: dict, model: CompressionModel, quality: Optional[int],
+           half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
     """The operating points to export from a run's config.
 
     A variable-rate run exports all its trained qualities, or only ``quality`` (one operating
-    point of the network, e.g. for the α trade-off beside single-rate fine-tunes).
-    ``half_size`` maps a shipped quality to the trained quality whose level codes it at half size
-    (it replaces a trained quality of that number): the bottom of the ladder, where a network
-    codes a half-size picture better than the full one.
+    point of the network, e.g. for the α trade-off beside single-rate fine-tunes). Levels and
+    resampling come from :func:`~odic.train.loop.rate_schedule`, so export ships each level
+    exactly as it was trained. ``half_size`` maps a shipped quality to the trained quality whose
+    level codes it at half size (it replaces a trained quality of that number): the bottom of
+    the ladder, where a network codes a half-size picture better than the full one.
     """
-    lmbdas = cfg["lmbda"] if isinstance(cfg["lmbda"], list) else [cfg["lmbda"]]
-    qualities = cfg.get("qualities") or []
-    if not qualities:
+    if not cfg.get("qualities"):
         if quality is None:
             raise ValueError("a single-rate model needs --quality")
         if half_size:
             raise ValueError("half-size qualities need a variable-rate run")
-        return [zoo.Rate(quality, lmbdas[0], 0)]
-    halved = set(cfg.get("half_size") or [])  # trained at half size (odic train --half-size)
-    trained = {q: zoo.Rate(q, lmbda, q - 1, resample=2 if q in halved else 1) for q, lmbda in zip(qualities, lmbdas)}
+        lmbda = cfg["lmbda"][0] if isinstance(cfg["lmbda"], list) else cfg["lmbda"]
+        return [zoo.Rate(quality, lmbda, 0)]
+    config = TrainConfig(**{f.name: cfg[f.name] for f in dataclasses.fields(TrainConfig) if f.name in cfg})
+    schedule = rate_schedule(config, model.rate_gain.levels, get_architecture(cfg["architecture"]).stride)  # type: ignore[union-attr]
+    trained = {r.level + 1: zoo.Rate(r.level + 1, r.lmbda, r.level, r.resample) for r in schedule}
     for shipped, source in (half_size or {}).items():
         if source not in trained:
-            raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, qualities))}")
+            raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, trained))}")
     rates = {**trained, **{shipped: zoo.Rate(shipped, trained[source].lmbda, trained[source].level, resample=2)
                            for shipped, source in (half_size or {}).items()}}
     chosen = [rates[q] for q in sorted(rates) if quality in (None, q)]
@@ -124,7 +118,7 @@ def export_checkpoint(
 ) -> list[zoo.ModelCard]:
     state, model = load_checkpoint(checkpoint)
     cfg = state["config"]
-    rates = _rates(cfg, quality, half_size)
+    rates = _rates(cfg, model, quality, half_size)
     if half:
         with torch.no_grad():
             for p in model.parameters():

@@ -32,7 +32,7 @@ from rich.progress import (
 from odic.codec.codec import enlarge, shrink
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
-from odic.codec.zoo import sha256_file
+from odic.codec.zoo import sha256_file, shipped_lineage
 from odic.fsutil import atomic_torch_save
 from odic.observers import create_observer
 from odic.train.data import CropSampler
@@ -157,6 +157,9 @@ class Trainer:
         #: network (a shipped file, overwritten by this run's own export), and the lineage must not
         #: follow it there.
         self.init_sha256: Optional[str] = None
+        #: Where ``init_from`` is a shipped weights file (a bare state dict), the lineage its
+        #: manifest entry records when training begins: exporting this run replaces that entry.
+        self.init_lineage: Optional[list[dict]] = None
         ckpt = self.out / CHECKPOINT
         if ckpt.exists():
             self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
@@ -168,6 +171,8 @@ class Trainer:
         started from a single-rate one, gains spread around the source's λ."""
         self.init_sha256 = sha256_file(path)
         state = torch.load(path, map_location=self.device, weights_only=False)
+        if "model" not in state:
+            self.init_lineage = shipped_lineage(self.init_sha256)
         missing, unexpected = self.model.load_state_dict(state.get("model", state), strict=False)
         if unexpected or any(not k.startswith("rate_gain.") for k in missing):
             raise ValueError(f"{path} does not fit {self.cfg.architecture}: missing {missing}, unexpected {unexpected}")
@@ -188,6 +193,7 @@ class Trainer:
         self.step, self.wall = state["step"], state["wall"]
         self.skipped = state.get("skipped", 0)
         self.init_sha256 = state.get("init_sha256")
+        self.init_lineage = state.get("init_lineage")
 
     def save(self) -> None:
         if self.rank != 0:
@@ -201,6 +207,7 @@ class Trainer:
                 "wall": self.wall,
                 "skipped": self.skipped,
                 "init_sha256": self.init_sha256,
+                "init_lineage": self.init_lineage,
                 "config": dataclasses.asdict(self.cfg),
             },
             self.out / CHECKPOINT,
