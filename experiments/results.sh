@@ -23,7 +23,7 @@ odic sweep --images ../shared/data/kodak --codecs jpeg,jpeg444,webp,webp-half,av
   --out "$RUNS/sweep-kodak" --workers "$WORKERS"
 keep "$RUNS/sweep-kodak" experiments/kodak
 
-# (b) imagenet-1000 rate–accuracy at native resolution, 250 images spread over the 500 (all
+# (b) imagenet-1000 rate–accuracy at native resolution, 125 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
 odic sweep "${IMAGENET[@]}" --limit 125 --codecs jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   --observers $LITE2,$MNV2,$MNV1,$ONNX --out "$RUNS/sweep-imagenet" --workers "$WORKERS"

@@ -49,9 +49,13 @@ def test_equal_rate_table_interpolates_the_references_at_each_odic_point(tmp_pat
         "webp,q80,2,1.0,0.99,0.90\n"
         "odic:0,q1,2,0.05,0.75,0.10\n"
         "odic:0,q3,2,0.3,0.95,0.55\n"
+        "odic:1,q2,2,0.175,0.93,0.45\n"
     )
     text = equal_rate_table(path)
-    assert "| odic | bpp | MS-SSIM: odic | MS-SSIM: jpeg | MS-SSIM: webp | MS-SSIM: webp-half |" in text
-    # q3 at 0.3 bpp: jpeg halfway from 0.1 to 0.5 (0.88, 40 %), webp an eighth of the way (0.91125, 55 %)
-    assert "| odic:0 q3 | 0.300 | **0.9500** | 0.8800 | 0.9113 | – | **55.0** | 40.0 | 55.0 | – |" in text
-    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – |" in text  # below every curve: no comparison
+    assert "| odic | bpp | MS-SSIM: odic | MS-SSIM: odic:0 | MS-SSIM: jpeg | MS-SSIM: webp | MS-SSIM: webp-half |" in text
+    # q3 at 0.3 bpp: jpeg halfway from 0.1 to 0.5 (0.88, 40 %), webp an eighth of the way (0.91125, 55 %);
+    # α = 0 is the point itself, so it has no comparison
+    assert "| odic:0 q3 | 0.300 | **0.9500** | – | 0.8800 | 0.9113 | – | **55.0** | – | 40.0 | 55.0 | – |" in text
+    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – | – |" in text  # below every curve: no comparison
+    # α = 1 at 0.175 bpp: α = 0 half-way from 0.05 to 0.3 (0.85, 32.5 %), jpeg 3/16 of the way (0.83, 27.5 %)
+    assert "| odic:1 q2 | 0.175 | **0.9300** | 0.8500 | 0.8300 | – | – | **45.0** | 32.5 | 27.5 | – | – |" in text
