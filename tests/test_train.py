@@ -260,6 +260,29 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
         assert odic.decode(data).size == (96, 64)
 
 
+def test_a_network_trained_on_some_qualities_takes_over_only_those(train_dir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fine-tune of the low qualities alone ships as its own file; the other qualities stay on the old one."""
+    import odic
+
+    ladder = dataclasses.replace(_config(tmp_path / "ladder", train_dir, 2), architecture="gained-mean-scale-hyperprior",
+                                 lmbda=[0.05, 1600.0], qualities=[2, 6])
+    Trainer(ladder).run(progress=False)
+    weights = tmp_path / "weights"
+    export_checkpoint(tmp_path / "ladder" / CHECKPOINT, weights)
+    monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
+    image = random_image(64, 96)
+    high = odic.encode(image, alpha=0.0, quality=6)
+    low = dataclasses.replace(ladder, out=str(tmp_path / "low"), lmbda=[0.05], qualities=[2],
+                              init_from=str(tmp_path / "ladder" / CHECKPOINT))
+    Trainer(low).run(progress=False)
+    (card,) = export_checkpoint(tmp_path / "low" / CHECKPOINT, weights)
+    files = {c.quality: c.file for c in zoo.available()}
+    assert card.file == files[2] == "odic-a0-q2.pt" and files[6] == "odic-a0-q2-q6.pt"
+    assert odic.info(odic.encode(image, alpha=0.0, quality=2)).model_id == card.model_id != odic.info(high).model_id
+    assert odic.encode(image, alpha=0.0, quality=6) == high and odic.decode(high).size == (96, 64)
+
+
 def test_half_size_training_judges_the_enlarged_picture(tmp_path: Path) -> None:
     """A --half-size quality codes the shrunk crop (a quarter of the latents), is judged at full size, and exports at half size."""
     data = tmp_path / "data"

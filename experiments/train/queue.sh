@@ -120,3 +120,11 @@ odic train --out "$RUNS/a0_more" "${COMMON[@]}" --lr 5e-5 "${HALF[@]/1200/5400}"
 #     Lite2 at quality 2 stayed 1.7 points below WebP on imagenet-500 (docs/results.md).
 odic train --out "$RUNS/a1_pixel3" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/1200/3000}" --lr 5e-5 --pixel 10 --alpha 1 \
   --init-from "$RUNS/a1_pixel2/last.ckpt"
+# Session 11. 20. A low-rate α = 1 network: qualities 1 and 2 alone (both at half size), from the
+#     shipped α = 1 file. Steps 16, 17 and 19 cycled six levels, so q1 and q2 had a third of the
+#     steps, and Lite2 at q2 stayed 1.5 points below WebP on imagenet-500 while q3 was above it.
+#     Exported as its own file (odic-a1-q1-q2.pt), whose manifest entries replace those two
+#     qualities; q3–q8 stay on the six-level file (CompressAI too ships a network per quality).
+LOW=(--crop 256 --quantize mixed --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --half-size 1 --half-size 2)
+odic train --out "$RUNS/a1_low" "${COMMON[@]}" "${MACHINE[@]}" "${LOW[@]}" --pixel 10 --alpha 1 --steps 3000 --warmup 25 \
+  --init-from weights/odic-a1-q1-q2-q3-q5-q7-q8.pt
