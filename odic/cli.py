@@ -440,6 +440,10 @@ def sweep(
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
+    qualities: str = typer.Option("", "--qualities", help="Comma-separated odic qualities to run (default: every installed one)."),
+    merge: Optional[Path] = typer.Option(None, "--merge", help="Folder of an earlier sweep of the same images and "
+                                         "observers: its summary rows that this sweep did not measure join this one's "
+                                         "(summary, plots, BD-rate), e.g. after new weights replaced some qualities."),
 ) -> None:
     """Rate–distortion and rate–accuracy curves of odic and classical codecs (resumable)."""
     from odic.data.files import find_images
@@ -451,11 +455,18 @@ def sweep(
     items = sweeps.spread(items, limit) if limit else items
     judges = [s for s in observers.split(",") if s]
     try:
-        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size)
+        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size,
+                           [int(q) for q in qualities.split(",") if q])
     except (OdicError, ValueError) as e:
         fail(str(e))
     sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
     rows = sweeps.summarize(out, judges, jobs)
+    if merge is not None:
+        try:
+            rows = sweeps.merge(rows, merge / sweeps.SUMMARY)
+        except OdicError as e:
+            fail(str(e))
+        sweeps.write_summary(out / sweeps.SUMMARY, rows)
     metrics = ["psnr", "msssim"] + [f"top1:{j}" for j in judges if labels]
     plots.rate_curves(rows, metrics, out)
     table = sweeps.bd_table(rows, reference, metrics)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
+from odic.errors import OdicError
 from odic.eval import sweep
 from odic.eval.accuracy import Labelled
 from tests.conftest import random_image
@@ -80,3 +82,29 @@ def test_bd_table_skips_a_setting_whose_mean_psnr_is_infinite() -> None:
     rows += [{"codec": "test", "bpp": b * 0.9, "psnr": p, "msssim": m} for b, p, m in ladder]
     (entry,) = sweep.bd_table(rows, "ref", ["psnr", "msssim"])
     assert -11 < entry["psnr"] < -9 and entry["msssim"] < 0
+
+
+def test_merge_replaces_only_the_rows_this_sweep_measured(tmp_path: Path) -> None:
+    """New weights for one quality: measure that quality alone and keep the rest of the published summary."""
+    items = []
+    for i in range(2):
+        path = tmp_path / f"img{i}.png"
+        Image.fromarray(random_image(48, 64, seed=i)).save(path)
+        items.append(Labelled(path, 7))
+    earlier = tmp_path / "earlier"
+    sweep.run(sweep.plan(items, ["jpeg", "odic:0"]), [], earlier, progress=False)
+    published = sweep.summarize(earlier, [])
+    stale = [dict(r, psnr=0.0) if (r["codec"], r["setting"]) == ("odic:0", "q2") else r for r in published]
+    sweep.write_summary(earlier / sweep.SUMMARY, stale)
+    jobs = sweep.plan(items, ["odic:0"], qualities=[2])
+    assert {j.setting_name for j in jobs} == {"q2"}
+    sweep.run(jobs, [], tmp_path / "new", progress=False)
+    merged = sweep.merge(sweep.summarize(tmp_path / "new", [], jobs), earlier / sweep.SUMMARY)
+    assert [(r["codec"], r["setting"]) for r in merged] == [(r["codec"], r["setting"]) for r in published]
+    assert [r["psnr"] for r in merged] == pytest.approx([r["psnr"] for r in published])  # q2 measured again, the rest read back
+    one = sweep.plan(items[:1], ["odic:0"], qualities=[2])
+    sweep.run(one, [], tmp_path / "one", progress=False)
+    with pytest.raises(OdicError, match="not the same images"):
+        sweep.merge(sweep.summarize(tmp_path / "one", [], one), earlier / sweep.SUMMARY)
+    with pytest.raises(OdicError, match="at quality 9"):
+        sweep.plan(items, ["odic:0"], qualities=[9])

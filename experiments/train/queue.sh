@@ -126,5 +126,5 @@ odic train --out "$RUNS/a1_pixel3" "${COMMON[@]}" "${MACHINE[@]}" "${HALF[@]/120
 #     Exported as its own file (odic-a1-q1-q2.pt), whose manifest entries replace those two
 #     qualities; q3–q8 stay on the six-level file (CompressAI too ships a network per quality).
 LOW=(--crop 256 --quantize mixed --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --half-size 1 --half-size 2)
-odic train --out "$RUNS/a1_low" "${COMMON[@]}" "${MACHINE[@]}" "${LOW[@]}" --pixel 10 --alpha 1 --steps 3000 --warmup 25 \
+odic train --out "$RUNS/a1_low" "${COMMON[@]}" "${MACHINE[@]}" "${LOW[@]}" --pixel 10 --alpha 1 --steps 2400 --warmup 25 \
   --init-from weights/odic-a1-q1-q2-q3-q5-q7-q8.pt

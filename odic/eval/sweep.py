@@ -67,32 +67,36 @@ class Job:
 
 
 def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float] = (),
-         input_size: Optional[int] = None) -> list[Job]:
+         input_size: Optional[int] = None, qualities: Sequence[int] = ()) -> list[Job]:
     """All jobs in a deterministic order.
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
     ladder; odic codecs at the installed quality of their α nearest each target bpp or, without
-    rates, at every installed quality; distortions (:mod:`odic.eval.distortions`) at each of
-    their levels. ``CODEC+ENHANCER`` (e.g. ``jpeg+jpeg-recognition``) runs CODEC's jobs and
-    passes each decoded image through an installed enhancer (:mod:`odic.enhance`).
+    rates, at every installed quality (only ``qualities`` when given: new weights for some
+    qualities need only those measured again, see :func:`merge`); distortions
+    (:mod:`odic.eval.distortions`) at each of their levels. ``CODEC+ENHANCER`` (e.g.
+    ``jpeg+jpeg-recognition``) runs CODEC's jobs and passes each decoded image through an
+    installed enhancer (:mod:`odic.enhance`).
     """
-    return [job for codec in codecs for job in _codec_jobs(items, codec, rates, input_size)]
+    return [job for codec in codecs for job in _codec_jobs(items, codec, rates, input_size, qualities)]
 
 
-def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], input_size: Optional[int]) -> list[Job]:
+def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], input_size: Optional[int],
+                qualities: Sequence[int] = ()) -> list[Job]:
     base, _, enhancer = codec.partition("+")
     if enhancer:
         digest = next((e["sha256"][:8] for e in list_enhancers() if e["name"] == enhancer), None)
         if digest is None:
             raise OdicError(f"no enhancer {enhancer!r} is installed")
         return [dataclasses.replace(j, codec=codec, model=f"{j.model}>{digest}")
-                for j in _codec_jobs(items, base, rates, input_size)]
+                for j in _codec_jobs(items, base, rates, input_size, qualities)]
     if codec.startswith("odic:"):
         alpha = float(codec.split(":", 1)[1])
         cards = {c.quality: c.sha256[:8] + ("/2" if c.resample == 2 else "")
-                 for c in zoo.available() if abs(c.alpha - alpha) < 0.005}
+                 for c in zoo.available() if abs(c.alpha - alpha) < 0.005 and c.quality in (qualities or [c.quality])}
         if not cards:
-            raise OdicError(f"no installed odic model has alpha {alpha:g} (see `odic models`)")
+            raise OdicError(f"no installed odic model has alpha {alpha:g}"
+                            + (f" at quality {', '.join(map(str, qualities))}" if qualities else "") + " (see `odic models`)")
         if rates:  # each image at the installed quality nearest each target
             model = "+".join(sorted(set(cards.values())))
             return [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
@@ -228,11 +232,47 @@ def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]]
                 row[f"top1:{spec}"] = np.mean([r[f"top5:{spec}"][0] == r["label"] for r in labelled])
                 row[f"top5:{spec}"] = np.mean([r["label"] in r[f"top5:{spec}"] for r in labelled])
         rows.append({k: (round(float(v), 5) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()})
-    with open(out / SUMMARY, "w", newline="") as f:
+    write_summary(out / SUMMARY, rows)
+    return rows
+
+
+def write_summary(path: Path, rows: Sequence[dict]) -> None:
+    with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
         writer.writeheader()
         writer.writerows(rows)
-    return rows
+
+
+def read_summary(path: Path) -> list[dict]:
+    """``summary.csv`` rows with numbers as numbers (empty cells: None)."""
+    def value(key: str, cell: str) -> object:
+        if key in ("codec", "setting"):
+            return cell
+        return None if cell == "" else int(cell) if key == "images" else float(cell)
+
+    with open(path, newline="") as f:
+        return [{k: value(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def merge(rows: Sequence[dict], earlier: Path) -> list[dict]:
+    """``rows`` in place of the same (codec, setting) rows of an earlier sweep's ``summary.csv``.
+
+    Why: when new weights replace some qualities, only those need measuring again; every other
+    row of a published sweep (hours of classical codecs and observers on a CPU) still holds. The
+    two must have measured the same images with the same observers, which is checked as far as a
+    summary shows it: the image count and the columns.
+    """
+    if not earlier.is_file():
+        raise OdicError(f"--merge needs an earlier sweep's {SUMMARY}; {earlier} is not a file")
+    old = read_summary(earlier)
+    for row in rows:
+        if old and row["images"] != old[0]["images"]:
+            raise OdicError(f"{earlier} summarises {old[0]['images']} images, this sweep {row['images']}: not the same images")
+        if old and set(row) != set(old[0]):
+            raise OdicError(f"{earlier} has columns {', '.join(old[0])}; this sweep {', '.join(row)}: not the same observers")
+    replaced = {(r["codec"], r["setting"]) for r in rows}
+    kept = [r for r in old if (r["codec"], r["setting"]) not in replaced]
+    return sorted([*kept, *rows], key=lambda r: (r["codec"], r["bpp"] or 0.0, float(r["setting"].lstrip("q"))))
 
 
 def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str]) -> list[dict]:
