@@ -14,38 +14,51 @@ IMAGENET=(--images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet
 ODIC=odic:0,odic:0.5,odic:1
 WORKERS=${WORKERS:-2}
 
-keep() {  # keep <run dir> <experiment dir>: the committed part of a sweep
-  cp "$1"/summary.csv "$1"/bd_rate.json "$1"/*.png "$2"/
+# New weights for some qualities of one α (e.g. ODIC_ONLY=odic:1 QUALITIES=1,2 bash experiments/results.sh):
+# steps a–c measure just those qualities and merge them into the committed summaries (odic sweep
+# --merge, docs/evaluation.md) instead of recomputing every codec; steps d and e are skipped.
+ODIC_ONLY=${ODIC_ONLY:-}
+QUALITIES=${QUALITIES:-}
+[ -z "$QUALITIES" ] || [ -n "$ODIC_ONLY" ] || { echo "QUALITIES needs ODIC_ONLY (e.g. odic:1)" >&2; exit 2; }
+
+measure() {  # measure <experiment dir> <run dir> <codecs> <sweep args...>: one sweep, its committed part kept
+  local dir=$1 run=$2 codecs=$3
+  shift 3
+  if [ -n "$QUALITIES" ]; then
+    run="$run-${ODIC_ONLY/:/}-q${QUALITIES//,/-}"
+    odic sweep "$@" --codecs "$ODIC_ONLY" --qualities "$QUALITIES" --merge "$dir" --out "$run" --workers "$WORKERS"
+  else
+    odic sweep "$@" --codecs "$codecs" --out "$run" --workers "$WORKERS"
+  fi
+  cp "$run"/summary.csv "$run"/bd_rate.json "$run"/*.png "$dir"/
 }
 
 # (a) Kodak rate–distortion, every codec at its quality ladder and every shipped odic model.
-odic sweep --images ../shared/data/kodak --codecs jpeg,jpeg444,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
-  --out "$RUNS/sweep-kodak" --workers "$WORKERS"
-keep "$RUNS/sweep-kodak" experiments/kodak
+measure experiments/kodak "$RUNS/sweep-kodak" jpeg,jpeg444,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
+  --images ../shared/data/kodak
 
 # (b) imagenet-1000 rate–accuracy at native resolution, 125 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
-odic sweep "${IMAGENET[@]}" --limit 125 --codecs jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
-  --observers $LITE2,$MNV2,$MNV1,$ONNX --out "$RUNS/sweep-imagenet" --workers "$WORKERS"
-keep "$RUNS/sweep-imagenet" experiments/imagenet
+measure experiments/imagenet "$RUNS/sweep-imagenet" jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
+  "${IMAGENET[@]}" --limit 125 --observers $LITE2,$MNV2,$MNV1,$ONNX
 
 # (b2) The machine-observer target of issue 3 on all 500 images (contains (b)'s 125): only the
 # codecs and observers it names.
-odic sweep "${IMAGENET[@]}" --codecs jpeg,webp,webp-half,odic:0,odic:1 --observers $LITE2,$MNV2 \
-  --out "$RUNS/sweep-imagenet-500" --workers "$WORKERS"
-keep "$RUNS/sweep-imagenet-500" experiments/imagenet-500
+measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,odic:0,odic:1 \
+  "${IMAGENET[@]}" --observers $LITE2,$MNV2
 
 # (c) The same at the network input (--input-size 224: resize + centre crop, then compress).
-odic sweep "${IMAGENET[@]}" --limit 100 --input-size 224 --codecs jpeg,webp,$ODIC \
-  --observers $LITE2,$MNV2 --out "$RUNS/sweep-imagenet-224" --workers "$WORKERS"
-keep "$RUNS/sweep-imagenet-224" experiments/imagenet-224
+measure experiments/imagenet-224 "$RUNS/sweep-imagenet-224" jpeg,webp,$ODIC \
+  "${IMAGENET[@]}" --limit 100 --input-size 224 --observers $LITE2,$MNV2
 
 # (d) The α trade-off at one mid rate: trains its five networks from the shipped α = 0.5 one
 #     (about 45 min on 2 cores; resumable), then measures them.
-bash experiments/tradeoff/run.sh
+[ -n "$QUALITIES" ] || bash experiments/tradeoff/run.sh
 
 # (e) Speed, alone on the machine (experiments/bench/README.md).
-COLUMNS=100 odic bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
-COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
+if [ -z "$QUALITIES" ]; then
+  COLUMNS=100 odic bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
+  COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
+fi
 
 odic report experiments --only kodak,imagenet,imagenet-500,imagenet-224,tradeoff,bench --out docs/results.md
