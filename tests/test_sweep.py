@@ -14,12 +14,17 @@ from odic.eval.accuracy import Labelled
 from tests.conftest import random_image
 
 
-def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
+def _labelled_images(folder: Path) -> list[Labelled]:
     items = []
     for i in range(2):
-        path = tmp_path / f"img{i}.png"
+        path = folder / f"img{i}.png"
         Image.fromarray(random_image(48, 64, seed=i)).save(path)
         items.append(Labelled(path, 7))
+    return items
+
+
+def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
+    items = _labelled_images(tmp_path)
     jobs = sweep.plan(items, ["jpeg", "odic:0"], rates=[0.5, 1.0])
     assert len(jobs) == 2 * 2 + 2 * 2  # two target rates for jpeg and for odic α = 0 (its nearest quality)
     assert [j.setting_name for j in sweep.plan(items[:1], ["odic:0"])] == ["q1", "q2"]  # no rates: every quality
@@ -86,11 +91,7 @@ def test_bd_table_skips_a_setting_whose_mean_psnr_is_infinite() -> None:
 
 def test_merge_replaces_only_the_rows_this_sweep_measured(tmp_path: Path) -> None:
     """New weights for one quality: measure that quality alone and keep the rest of the published summary."""
-    items = []
-    for i in range(2):
-        path = tmp_path / f"img{i}.png"
-        Image.fromarray(random_image(48, 64, seed=i)).save(path)
-        items.append(Labelled(path, 7))
+    items = _labelled_images(tmp_path)
     earlier = tmp_path / "earlier"
     sweep.run(sweep.plan(items, ["jpeg", "odic:0"]), [], earlier, progress=False)
     published = sweep.summarize(earlier, [])
