@@ -14,6 +14,7 @@ from PIL import Image
 
 from odic.codec import zoo
 from odic.codec.models import create_model, forward_likelihoods, get_architecture
+from odic.errors import UnknownModelError
 from odic.train.export import export_checkpoint
 from odic.train.ladder import copy_level, extrapolate_level, level_bpp
 from odic.train.loop import CHECKPOINT, TrainConfig, Trainer
@@ -272,7 +273,7 @@ def test_a_network_trained_on_some_qualities_takes_over_only_those(train_dir: Pa
     export_checkpoint(tmp_path / "ladder" / CHECKPOINT, weights)
     monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
     image = random_image(64, 96)
-    high = odic.encode(image, alpha=0.0, quality=6)
+    high, before = (odic.encode(image, alpha=0.0, quality=q) for q in (6, 2))
     low = dataclasses.replace(ladder, out=str(tmp_path / "low"), lmbda=[0.05], qualities=[2],
                               init_from=str(tmp_path / "ladder" / CHECKPOINT))
     Trainer(low).run(progress=False)
@@ -281,6 +282,8 @@ def test_a_network_trained_on_some_qualities_takes_over_only_those(train_dir: Pa
     assert card.file == files[2] == "odic-a0-q2.pt" and files[6] == "odic-a0-q2-q6.pt"
     assert odic.info(odic.encode(image, alpha=0.0, quality=2)).model_id == card.model_id != odic.info(high).model_id
     assert odic.encode(image, alpha=0.0, quality=6) == high and odic.decode(high).size == (96, 64)
+    with pytest.raises(UnknownModelError, match="no quality 2 here \\(it codes 6\\)"):
+        odic.decode(before)  # written by the network that coded quality 2 until now
 
 
 def test_half_size_training_judges_the_enlarged_picture(tmp_path: Path) -> None:

@@ -124,7 +124,10 @@ def by_id(model_id: bytes, quality: int) -> ModelCard:
     for card in cards:
         if card.quality == quality:
             return card
-    raise UnknownModelError(f"model {model_id.hex()} has no quality {quality}")
+    # A quality can move to another file when new weights replace only some qualities of an α.
+    have = ", ".join(str(c.quality) for c in cards)
+    raise UnknownModelError(f"model {model_id.hex()} has no quality {quality} here (it codes {have}): "
+                            "the weights this file was written with are not installed")
 
 
 def shipped_lineage(sha256: str) -> list[dict[str, Any]]:
