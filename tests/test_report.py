@@ -15,6 +15,7 @@ def _experiment(folder: Path, title: str, top1: str) -> None:
         "codec,setting,images,bpp,psnr,msssim,top1:tflite:x/mnv2.tflite,top5:tflite:x/mnv2.tflite\n"
         f"jpeg,q5,3,0.12345,27.123,0.91234,{top1},0.9\n"
         f"jpeg,q50,3,0.98765,35.123,0.98234,{top1},0.9\n"
+        f"blur,q3,3,,23.5,0.87,{top1},0.9\n"  # a distortion: no rate
     )
     (folder / "bd_rate.json").write_text(json.dumps({"reference": "jpeg", "rows": [{"codec": "webp", "psnr": -12.34, "msssim": float("nan")}]}))
     (folder / "curve.png").write_bytes(b"png")
@@ -34,6 +35,7 @@ def test_report_renders_every_result_folder(tmp_path: Path) -> None:
     assert "| jpeg | q5 | 3 | 0.123 | 27.12 | 0.9123 | 25.0 |" in text  # top-5 left out, accuracy in %
     assert "| webp | -12.3 | n/a |" in text
     assert "| jpeg | 2 | 0.123 | 0.988 |" in text  # the rate range each codec covers
+    assert "| blur | q3 | 3 |  | 23.50 |" in text and "| blur | 1 |" not in text  # a distortion has no rate range
     assert "![curve](../experiments/kodak/curve.png)" in text
 
 

@@ -57,8 +57,8 @@ def rate_range_table(path: Path) -> str:
     Why: BD-rates only compare where curves overlap, and some encoders cannot go below a floor
     (libjxl's maximum distance, libwebp at quality 0), so the covered range is shown beside them.
     """
-    with open(path, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if "codec" in r and "bpp" in r]
+    with open(path, newline="") as f:  # a distortion (blur, noise, …) has no rate: its bpp is empty
+        rows = [r for r in csv.DictReader(f) if r.get("codec") and r.get("bpp")]
     rates: dict[str, list[float]] = {}
     for r in rows:
         rates.setdefault(r["codec"], []).append(float(r["bpp"]))
