@@ -219,9 +219,7 @@ def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]]
         if wanted is None or _key(r) in wanted:
             groups[(r["codec"], r["setting"])].append(r)
     rows = []
-    mean_bpp = {key: np.mean([r["bpp"] or 0.0 for r in records]) for key, records in groups.items()}
-    order = {key: (key[0], mean_bpp[key], float(key[1].lstrip("q"))) for key in groups}  # distortions: by level
-    for (codec, setting), records in sorted(groups.items(), key=lambda kv: order[kv[0]]):
+    for (codec, setting), records in groups.items():
         rates = [r["bpp"] for r in records if r["bpp"] is not None]
         row = {"codec": codec, "setting": setting, "images": len(records),
                "bpp": np.mean(rates) if rates else None, "psnr": np.mean([r["psnr"] for r in records]),
@@ -232,8 +230,14 @@ def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]]
                 row[f"top1:{spec}"] = np.mean([r[f"top5:{spec}"][0] == r["label"] for r in labelled])
                 row[f"top5:{spec}"] = np.mean([r["label"] in r[f"top5:{spec}"] for r in labelled])
         rows.append({k: (round(float(v), 5) if isinstance(v, (float, np.floating)) else v) for k, v in row.items()})
+    rows.sort(key=_order)
     write_summary(out / SUMMARY, rows)
     return rows
+
+
+def _order(row: dict) -> tuple[str, float, float]:
+    """Summary order: by codec, then rate; distortions (no rate) by level."""
+    return row["codec"], row["bpp"] or 0.0, float(row["setting"].lstrip("q"))
 
 
 def write_summary(path: Path, rows: Sequence[dict]) -> None:
@@ -265,14 +269,14 @@ def merge(rows: Sequence[dict], earlier: Path) -> list[dict]:
     if not earlier.is_file():
         raise OdicError(f"--merge needs an earlier sweep's {SUMMARY}; {earlier} is not a file")
     old = read_summary(earlier)
-    for row in rows:
-        if old and row["images"] != old[0]["images"]:
+    for row in rows if old else []:
+        if row["images"] != old[0]["images"]:
             raise OdicError(f"{earlier} summarises {old[0]['images']} images, this sweep {row['images']}: not the same images")
-        if old and set(row) != set(old[0]):
+        if set(row) != set(old[0]):
             raise OdicError(f"{earlier} has columns {', '.join(old[0])}; this sweep {', '.join(row)}: not the same observers")
     replaced = {(r["codec"], r["setting"]) for r in rows}
     kept = [r for r in old if (r["codec"], r["setting"]) not in replaced]
-    return sorted([*kept, *rows], key=lambda r: (r["codec"], r["bpp"] or 0.0, float(r["setting"].lstrip("q"))))
+    return sorted([*kept, *rows], key=_order)
 
 
 def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str]) -> list[dict]:
