@@ -14,6 +14,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -367,15 +368,22 @@ def train(
     pixel: float = typer.Option(0.0, "--pixel", min=0.0, help="Weight of the pixel MSE kept inside the machine "
                                 "term, beside --anchor (MS-SSIM leaves low-frequency colour loose; see "
                                 "odic/train/loss.py)."),
+    human_pixel: float = typer.Option(0.0, "--human-pixel", min=0.0, help="Weight of the pixel MSE beside "
+                                      "1 − MS-SSIM in the human term (keeps the transforms near-invertible; see "
+                                      "odic/train/loss.py)."),
     gain_lr: float = typer.Option(1.0, "--gain-lr", min=0.0, help="LR multiplier of a variable-rate network's "
                                   "rate gains (they move too slowly at the transforms' LR)."),
     quantize: Quantize = typer.Option(Quantize.noise, "--quantize", help="What the synthesis trains on: noise "
                                       "(additive uniform) or mixed (rounded latents, straight-through gradient; "
                                       "rate from noise). mixed matters at low rates."),
     seed: int = typer.Option(0, "--seed"),
+    hold_out: int = typer.Option(0, "--hold-out", min=0, help="Never train on the first N images of each --data "
+                                 "folder (sorted): they choose between networks (odic sweep --limit N)."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
     init_from: Optional[Path] = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
+    deadline: Optional[datetime] = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "
+                                                "first step that ends after this local time."),
 ) -> None:
     """Train (or resume training) one model on images; see docs for the loss."""
     from odic.train.loop import TrainConfig
@@ -384,11 +392,12 @@ def train(
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha, architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
-        anchor=anchor, view_scale=view_scale, pixel=pixel, gain_lr=gain_lr, quantize=quantize.value, seed=seed,
+        anchor=anchor, view_scale=view_scale, pixel=pixel, human_pixel=human_pixel,
+        gain_lr=gain_lr, quantize=quantize.value, seed=seed, hold_out=hold_out,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
     )
     try:
-        run_training(config, progress=err.is_terminal)
+        run_training(config, progress=err.is_terminal, deadline=deadline.timestamp() if deadline else None)
     except (OdicError, ValueError, FileNotFoundError) as e:
         fail(str(e))
 

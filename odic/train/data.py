@@ -4,6 +4,11 @@ Keeping every decoded training image in memory (400 BSDS photos ≈ 185 MB) and
 deriving each batch from ``(seed, step)`` makes resuming exact: the batch after
 a restart is the batch the killed run would have drawn, with no sampler state
 to checkpoint.
+
+``hold_out`` leaves the first images (in :func:`find_images` order) out of training: they are
+the photos that choose between a candidate network and the shipped one
+(``experiments/selection``, ``odic sweep --limit``), so the choice is made on photos the
+candidate never saw.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from odic.data.files import find_images
 
 
 class CropSampler:
-    def __init__(self, dirs: Sequence[Path], crop: int, batch: int, seed: int):
-        files = [p for d in dirs for p in find_images(Path(d))]
+    def __init__(self, dirs: Sequence[Path], crop: int, batch: int, seed: int, hold_out: int = 0):
+        files = [p for d in dirs for p in find_images(Path(d))[hold_out:]]
         if not files:
             raise FileNotFoundError(f"no images in {', '.join(map(str, dirs))}")
         self.images = [torch.from_numpy(np.array(Image.open(p).convert("RGB"))).permute(2, 0, 1) for p in files]

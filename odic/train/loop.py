@@ -71,6 +71,8 @@ class TrainConfig:
     view_scale: float = 1.0
     #: Weight of the pixel MSE inside the machine term (see :mod:`odic.train.loss`).
     pixel: float = 0.0
+    #: Weight of the pixel MSE inside the human term (see :mod:`odic.train.loss`).
+    human_pixel: float = 0.0
     #: Learning-rate multiplier of the rate gains. A gain is one log-scale number per channel and
     #: level; at the transforms' LR Adam moves it ~1e-4 per step, so a rate level would need
     #: thousands of steps to reach its λ. 1 keeps a single parameter group (old checkpoints resume).
@@ -79,6 +81,8 @@ class TrainConfig:
     #: "mixed" (rounded latents with a straight-through gradient; the rate still uses noise).
     quantize: str = "noise"
     seed: int = 0
+    #: The first images of each data folder that training never sees (they choose between networks).
+    hold_out: int = 0
     device: str = "cpu"
     threads: int = 0
     init_from: Optional[str] = None
@@ -147,9 +151,10 @@ class Trainer:
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
         if observer is not None:
             observer = observer.to(memory_format=torch.channels_last)
-        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale, cfg.pixel)
+        self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale, cfg.pixel,
+                                 cfg.human_pixel)
         self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)  # type: ignore[union-attr]
-        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
+        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed, cfg.hold_out)
         self.step = 0
         self.wall = 0.0
         self.skipped = 0
@@ -276,6 +281,15 @@ class Trainer:
             "skipped": self.skipped,
         }
 
+    def _unquantised(self, x: Tensor, rate: TrainedRate) -> Tensor:
+        """``g_s`` of the unrounded latent: the fidelity the transforms allow before any bit is
+        spent. Where it is not far above the coded PSNR, more bits cannot buy quality."""
+        gain = self.model.rate_gain  # type: ignore[union-attr]
+        with fast_context(self.device):
+            y = gain.scale(self.model.g_a(shrink(x, rate.resample)).float(), rate.level)  # type: ignore[operator]
+            x_hat = self.model.g_s(gain.unscale(y, rate.level))  # type: ignore[operator]
+        return enlarge(x_hat.float(), x.shape[-2], x.shape[-1], rate.resample).clamp(0, 1)
+
     @torch.no_grad()
     def validate(self) -> dict[str, float]:
         """Noise-free forward pass on fixed crops of the training set itself, per rate.
@@ -290,19 +304,20 @@ class Trainer:
             x_hat, likelihoods = self._code(x, rate)
             x_hat = x_hat.clamp(0, 1)
             terms = self.loss(x, x_hat, likelihoods, rate.lmbda)
-            mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
             suffix = f"_q{self.cfg.qualities[i]}" if self.cfg.qualities else ""
             out[f"val_bpp{suffix}"] = terms.bpp.item()
-            out[f"val_psnr{suffix}"] = (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item()
+            out[f"val_psnr{suffix}"] = _psnr(x_hat, x)
             out[f"val_msssim{suffix}"] = terms.msssim.item()
+            out[f"val_psnr_unquantised{suffix}"] = _psnr(self._unquantised(x, rate), x)
             if self.loss.observer is not None:
                 seen = self.loss.observer(self.loss.view(x_hat)).argmax(1)
                 agree = seen == self.loss.observer(self.loss.view(x)).argmax(1)
                 out[f"val_top1_agreement{suffix}"] = agree.float().mean().item()
         return out
 
-    def run(self, progress: bool = True, until: Optional[int] = None) -> None:
-        """Train to ``cfg.steps``, or stop early after step ``until`` (checkpointed: resumable)."""
+    def run(self, progress: bool = True, until: Optional[int] = None, deadline: Optional[float] = None) -> None:
+        """Train to ``cfg.steps``, or stop early after step ``until`` or at the first step that ends
+        past ``deadline`` (a ``time.time()`` value). Either way the run is checkpointed and resumable."""
         cfg = self.cfg
         last = cfg.steps if until is None else min(until, cfg.steps)
         columns = [TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
@@ -319,8 +334,17 @@ class Trainer:
                     self.log({"step": self.step, "wall": round(self.wall, 1), "lr": lr_at(cfg, self.step), **stats})
                 if self.step % cfg.validate_every == 0 or self.step == cfg.steps:
                     self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
-                if self.step % cfg.checkpoint_every == 0 or self.step == last:
+                late = deadline is not None and time.time() >= deadline
+                if self.step % cfg.checkpoint_every == 0 or self.step == last or late:
                     self.save()
+                if late:
+                    break
+
+
+def _psnr(x_hat: Tensor, x: Tensor) -> float:
+    """Mean per-image PSNR (dB) of images in [0, 1]."""
+    mse = torch.mean((x_hat - x) ** 2, dim=(1, 2, 3))
+    return (10 * torch.log10(1 / mse.clamp_min(1e-10))).mean().item()
 
 
 def _init_distributed(device: str) -> tuple[int, int]:
@@ -330,7 +354,7 @@ def _init_distributed(device: str) -> tuple[int, int]:
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
 
-def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
+def train(cfg: TrainConfig, progress: bool = True, deadline: Optional[float] = None) -> Trainer:
     trainer = Trainer(cfg)
-    trainer.run(progress)
+    trainer.run(progress, deadline=deadline)
     return trainer
