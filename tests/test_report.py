@@ -54,10 +54,35 @@ def test_equal_rate_table_interpolates_the_references_at_each_odic_point(tmp_pat
         "odic:1,q2,2,0.175,0.93,0.45\n"
     )
     text = equal_rate_table(path)
-    assert "| odic | bpp | MS-SSIM: odic | MS-SSIM: odic:0 | MS-SSIM: jpeg | MS-SSIM: webp | MS-SSIM: webp-half |" in text
+    assert ("| odic | bpp | MS-SSIM: odic | MS-SSIM: odic:0 | MS-SSIM: avif | MS-SSIM: jpeg | MS-SSIM: webp | "
+            "MS-SSIM: webp-half |") in text
     # q3 at 0.3 bpp: jpeg halfway from 0.1 to 0.5 (0.88, 40 %), webp an eighth of the way (0.91125, 55 %);
-    # α = 0 is the point itself, so it has no comparison
-    assert "| odic:0 q3 | 0.300 | **0.9500** | – | 0.8800 | 0.9113 | – | **55.0** | – | 40.0 | 55.0 | – |" in text
-    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – | – |" in text  # below every curve: no comparison
+    # α = 0 is the point itself, so it has no comparison; this sweep has no AVIF
+    assert "| odic:0 q3 | 0.300 | **0.9500** | – | – | 0.8800 | 0.9113 | – | **55.0** | – | – | 40.0 | 55.0 | – |" in text
+    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – | – | – |" in text  # below every curve: no comparison
     # α = 1 at 0.175 bpp: α = 0 half-way from 0.05 to 0.3 (0.85, 32.5 %), jpeg 3/16 of the way (0.83, 27.5 %)
-    assert "| odic:1 q2 | 0.175 | **0.9300** | 0.8500 | 0.8300 | – | – | **45.0** | 32.5 | 27.5 | – | – |" in text
+    assert "| odic:1 q2 | 0.175 | **0.9300** | 0.8500 | – | 0.8300 | – | – | **45.0** | 32.5 | – | 27.5 | – | – |" in text
+
+
+def test_every_odic_network_is_measured_against_avif(tmp_path: Path) -> None:
+    from odic.eval.report import rival_bd_table
+
+    path = tmp_path / "summary.csv"
+    rates = [0.05, 0.1, 0.2, 0.4, 0.8]
+    rows = ["codec,setting,images,bpp,psnr,msssim"]
+    # odic:0 needs exactly half AVIF's bits for every quality; odic:1 the same bits up to 0.2 bpp
+    # (AVIF's rate), then twice them
+    for i, bpp in enumerate(rates):
+        rows.append(f"avif,q{i},2,{bpp},{25 + 2 * i},{0.9 + 0.02 * i}")
+        rows.append(f"odic:0,q{i},2,{bpp / 2},{25 + 2 * i},{0.9 + 0.02 * i}")
+        rows.append(f"odic:1,q{i},2,{bpp * (1 if bpp <= 0.2 else bpp / 0.2)},{25 + 2 * i},{0.9 + 0.02 * i}")
+    path.write_text("\n".join(rows) + "\n")
+    text = rival_bd_table(path)
+    assert "| codec | PSNR (dB), all | PSNR (dB), 0.1–0.5 bpp | MS-SSIM, all | MS-SSIM, 0.1–0.5 bpp |" in text
+    assert "| odic:0 | -50.0 | -50.0 | -50.0 | -50.0 |" in text
+    odic1 = next(line for line in text.splitlines() if line.startswith("| odic:1 "))
+    everywhere, low_rates = (float(c) for c in odic1.split("|")[2:4])
+    assert 0 < low_rates < everywhere  # the range 0.1–0.5 bpp leaves out most of where odic:1 trails
+    assert rival_bd_table(tmp_path / "summary.csv").count("| avif") == 0
+    path.write_text("codec,setting,images,bpp,psnr,msssim\njpeg,q1,2,0.1,25,0.9\n")
+    assert rival_bd_table(path) == ""  # no AVIF in the sweep: no table

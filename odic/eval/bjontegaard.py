@@ -9,7 +9,7 @@ Quality may be PSNR, MS-SSIM (in dB: −10·log10(1 − MS-SSIM)) or top-1 accur
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -20,13 +20,23 @@ def msssim_db(value: float) -> float:
 
 
 def bd_rate(ref_rate: Sequence[float], ref_quality: Sequence[float],
-            test_rate: Sequence[float], test_quality: Sequence[float]) -> float:
-    """BD-rate in percent; NaN when the curves share no quality range or have < 4 points."""
+            test_rate: Sequence[float], test_quality: Sequence[float],
+            rates: Optional[tuple[float, float]] = None) -> float:
+    """BD-rate in percent; NaN when the curves share no quality range or have < 4 points.
+
+    ``rates = (low, high)`` bpp narrows the integral to the qualities the reference reaches between
+    those rates (its points joined linearly in log-rate): a target stated for a rate range, such
+    as 0.1–0.5 bpp, is then not diluted by where the curves meet outside it.
+    """
     if min(len(ref_rate), len(test_rate)) < 4:
         return float("nan")
     log_ref, log_test = np.log(np.asarray(ref_rate, float)), np.log(np.asarray(test_rate, float))
     q_ref, q_test = np.asarray(ref_quality, float), np.asarray(test_quality, float)
     low, high = max(q_ref.min(), q_test.min()), min(q_ref.max(), q_test.max())
+    if rates is not None:
+        order = np.argsort(log_ref)
+        q_low, q_high = np.interp(np.log(rates), log_ref[order], q_ref[order])
+        low, high = max(low, q_low), min(high, q_high)
     if not high > low:
         return float("nan")
     integrals = []

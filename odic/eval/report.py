@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from odic.eval.plots import metric_label
+from odic.eval.sweep import bd_table, read_summary
 
 #: Sections first in this order, then any other result folder alphabetically.
 ORDER = ("kodak", "imagenet", "imagenet-224", "tradeoff", "robustness", "bench")
@@ -69,9 +70,13 @@ def rate_range_table(path: Path) -> str:
         ["codec", "settings", "lowest bpp", "highest bpp"], table)
 
 
-#: What each odic operating point is compared with at its own rate: the α = 0 network (issue 3
-#: asks α > 0 to beat it for machine observers) and the classical codecs.
-EQUAL_RATE_REFERENCES = ("odic:0", "jpeg", "webp", "webp-half")
+#: What each odic operating point is compared with at its own rate: the α = 0 network (α > 0 has
+#: to beat it for machine observers), AVIF (what a user would pick today) and the classical codecs.
+EQUAL_RATE_REFERENCES = ("odic:0", "avif", "jpeg", "webp", "webp-half")
+#: The codec every odic network is measured against in its own BD-rate table, over the whole common
+#: range and over the rates where odic's targets are set.
+RIVAL = "avif"
+RIVAL_RATES = (0.1, 0.5)
 
 
 def at_rate(points: list[tuple[float, float]], bpp: float) -> Optional[float]:
@@ -114,6 +119,29 @@ def equal_rate_table(path: Path) -> str:
             "(linearly in bpp) to its rate:\n\n" + markdown_table(header, table))
 
 
+def rival_bd_table(path: Path) -> str:
+    """BD-rate of every odic network against AVIF for each metric, over the common range and over
+    ``RIVAL_RATES``; empty where the sweep has no AVIF rows."""
+    rows = [r for r in read_summary(path) if r["bpp"] is not None]
+    if not any(r["codec"] == RIVAL for r in rows) or not any(r["codec"].startswith("odic:") for r in rows):
+        return ""
+    metrics = [c for c in rows[0] if c in ("psnr", "msssim") or c.startswith("top1:")]
+    ranges: list[Optional[tuple[float, float]]] = [None, RIVAL_RATES]
+    header = ["codec"] + [f"{metric_label(m)}, {'all' if r is None else f'{r[0]}–{r[1]} bpp'}"
+                          for m in metrics for r in ranges]
+    table = []
+    for codec in sorted({r["codec"] for r in rows if r["codec"].startswith("odic:")}):
+        cells = [codec]
+        for m in metrics:
+            for r in ranges:
+                value = bd_table(rows, RIVAL, [m], codecs=[codec], rates=r)[0][m]
+                cells.append(f"{value:+.1f}" if value == value else "n/a")
+        table.append(cells)
+    return (f"BD-rate of each odic network against **{RIVAL}** (%; negative = odic needs fewer bits; MS-SSIM "
+            f"in dB), over the whole range both curves cover and over {RIVAL_RATES[0]}–{RIVAL_RATES[1]} bpp:\n\n"
+            + markdown_table(header, table))
+
+
 def bd_rate_table(path: Path) -> str:
     data = json.loads(path.read_text())
     metrics = [k for k in data["rows"][0] if k != "codec"] if data["rows"] else []
@@ -141,6 +169,7 @@ def section(folder: Path, doc_dir: Path) -> str:
     if (folder / "summary.csv").exists():
         parts.append(rate_range_table(folder / "summary.csv"))
         parts.append(equal_rate_table(folder / "summary.csv"))
+        parts.append(rival_bd_table(folder / "summary.csv"))
     parts += [f"`{p.name}`:\n\n```text\n{p.read_text().rstrip()}\n```" for p in sorted(folder.glob("*.txt"))]
     if (folder / "bd_rate.json").exists():
         parts.append(bd_rate_table(folder / "bd_rate.json"))

@@ -279,8 +279,10 @@ def merge(rows: Sequence[dict], earlier: Path) -> list[dict]:
     return sorted([*kept, *rows], key=_order)
 
 
-def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str]) -> list[dict]:
-    """BD-rate (%) of every codec against ``reference`` for each quality metric."""
+def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str], codecs: Optional[Sequence[str]] = None,
+             rates: Optional[tuple[float, float]] = None) -> list[dict]:
+    """BD-rate (%) of every codec (or of ``codecs``) against ``reference`` for each quality metric,
+    optionally over the qualities the reference reaches within ``rates`` (see :func:`bd_rate`)."""
     by_codec: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_codec[row["codec"]].append(row)
@@ -293,11 +295,11 @@ def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str]) -> li
         return [r["bpp"] for r in points], quality
 
     table = []
-    for codec in sorted(by_codec):
+    for codec in sorted(by_codec) if codecs is None else codecs:
         if codec == reference:
             continue
         entry = {"codec": codec}
         for metric in metrics:
-            entry[metric] = round(bd_rate(*curve(reference, metric), *curve(codec, metric)), 2)
+            entry[metric] = round(bd_rate(*curve(reference, metric), *curve(codec, metric), rates=rates), 2)
         table.append(entry)
     return table
