@@ -37,9 +37,10 @@ def _config(out: Path, data: Path, steps: int) -> TrainConfig:
 def test_resume_is_exact(train_dir: Path, tmp_path: Path) -> None:
     straight = Trainer(_config(tmp_path / "a", train_dir, 6))
     straight.run(progress=False)
-    Trainer(_config(tmp_path / "b", train_dir, 6)).run(progress=False, until=3)  # "killed" after step 3
+    killed = Trainer(_config(tmp_path / "b", train_dir, 6))
+    killed.run(progress=False, until=3)  # "killed" after step 3
     resumed = Trainer(_config(tmp_path / "b", train_dir, 6))
-    assert resumed.step == 3
+    assert resumed.step == 3 and resumed.started == killed.started  # one run, for the ledger
     resumed.run(progress=False)
     for (k, a), b in zip(straight.model.state_dict().items(), resumed.model.state_dict().values()):
         assert torch.equal(a, b), k

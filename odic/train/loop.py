@@ -157,6 +157,9 @@ class Trainer:
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed, cfg.hold_out)
         self.step = 0
         self.wall = 0.0
+        #: When the run began (kept across resumes): with the run's name it identifies the run in
+        #: a ledger of training time kept outside the run directory (experiments/train/ledger.py).
+        self.started = time.time()
         self.skipped = 0
         #: sha256 of the ``init_from`` file when training began: that path may later hold another
         #: network (a shipped file, overwritten by this run's own export), and the lineage must not
@@ -197,6 +200,7 @@ class Trainer:
         self.aux_opt.load_state_dict(state["aux_opt"])
         self.step, self.wall = state["step"], state["wall"]
         self.skipped = state.get("skipped", 0)
+        self.started = state.get("started", self.started)
         self.init_sha256 = state.get("init_sha256")
         self.init_lineage = state.get("init_lineage")
 
@@ -211,6 +215,7 @@ class Trainer:
                 "step": self.step,
                 "wall": self.wall,
                 "skipped": self.skipped,
+                "started": self.started,
                 "init_sha256": self.init_sha256,
                 "init_lineage": self.init_lineage,
                 "config": dataclasses.asdict(self.cfg),
