@@ -8,7 +8,6 @@ exit status is 2 if any input failed. Nothing half-written is ever left behind.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 import time
@@ -32,7 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from odic import api
+from odic import api, outputs
 from odic.codec import zoo
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageConversionWarning, load_image
 from odic.data.files import IMAGE_SUFFIXES, Input, expand
@@ -95,32 +94,46 @@ def _target(item: Input, output: Optional[str], suffix: str, many: bool) -> Opti
     return out
 
 
-def _write(target: Optional[Path], data: bytes, force: bool) -> None:
+def _plan(items: list[Input], output: Optional[str], suffix: str) -> list[tuple[Input, Optional[Path]]]:
+    """Every input with its output, refused as a whole (before any work) when an output would
+    replace an input or two inputs would write one output (:mod:`odic.outputs`)."""
+    if not items:
+        fail("no input files")
+    plan = [(item, _target(item, output, suffix, len(items) > 1)) for item in items]
+    try:
+        outputs.check_plan([(item.path, target) for item, target in plan], [item.label for item in items])
+    except OdicError as e:
+        fail(str(e))
+    return plan
+
+
+def _write(target: Optional[Path], data: bytes) -> None:
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    if target.exists() and not force:
-        raise OdicError(f"{target} exists (use --force to overwrite)")
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(target, data)
 
 
-def _run(inputs: list[Input], work: Callable[[Input], Outcome], verb: str) -> None:
-    """Apply ``work`` to every input with a progress bar, errors per file, and a summary."""
-    if not inputs:
-        fail("no input files")
+def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Optional[Path]], Outcome], verb: str,
+         force: bool) -> None:
+    """Apply ``work`` to every planned input with a progress bar, errors per file, and a summary.
+    An existing output is refused before its input is read, unless ``force`` may replace it."""
+    inputs = [item for item, _ in plan]
     total, failed, start = Outcome(), 0, time.perf_counter()
     show_bar = len(inputs) > 1 and err.is_terminal
     columns = [TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}")]
     with Progress(*columns, console=err, disable=not show_bar, transient=True) as bar:
         task = bar.add_task(verb, total=len(inputs), name="")
-        for item in inputs:
+        for item, target in plan:
             bar.update(task, name=item.relative.name)
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", ImageConversionWarning)
-                    outcome = work(item)
+                    if target is not None:
+                        outputs.check_replace(target, force)
+                    outcome = work(item, target)
                 for w in caught:
                     if issubclass(w.category, ImageConversionWarning):  # ours; library chatter stays quiet
                         err.print(f"odic: warning: {item.label}: {w.message}", markup=False)
@@ -154,7 +167,8 @@ def _max_pixels_option() -> Any:
 
 
 def _force_option() -> Any:
-    return typer.Option(False, "--force", help="Overwrite existing output files (default: refuse).")
+    return typer.Option(False, "--force", help="Replace existing outputs that odic wrote earlier (.odic files, "
+                        "decoded images). Never an input, never any other file.")
 
 
 @app.command()
@@ -185,17 +199,16 @@ def encode(
         codec = api.load_codec(alpha, quality, observer=observer)
     except (OdicError, ValueError) as e:
         fail(str(e))
-    items = expand(inputs, IMAGE_SUFFIXES)
-    many = len(items) > 1
+    plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".odic")
 
-    def work(item: Input) -> Outcome:
+    def work(item: Input, target: Optional[Path]) -> Outcome:
         raw = _read(item)
         image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
         data = codec.encode_image(image).data
-        _write(_target(item, output, ".odic", many), data, force)
+        _write(target, data)
         return Outcome(len(raw), len(data), image.height * image.width)
 
-    _run(items, work, "encode")
+    _run(plan, work, "encode", force)
 
 
 @app.command()
@@ -219,18 +232,16 @@ def decode(
     pil_format = OUTPUT_FORMATS.get(fmt.lower())
     if pil_format is None:
         fail(f"unknown --format {fmt!r} (choose from {', '.join(sorted(OUTPUT_FORMATS))})")
-    items = expand(inputs, {".odic"})
-    many = len(items) > 1
+    plan = _plan(expand(inputs, {".odic"}), output, "." + fmt.lower())
 
-    def work(item: Input) -> Outcome:
+    def work(item: Input, target: Optional[Path]) -> Outcome:
         data = _read(item)
         picture = api.decode(data, max_pixels=max_pixels)
-        buffer = io.BytesIO()
-        picture.save(buffer, format=pil_format)
-        _write(_target(item, output, "." + fmt.lower(), many), buffer.getvalue(), force)
-        return Outcome(len(data), buffer.tell(), picture.width * picture.height)
+        image = outputs.encoded_image(picture, pil_format)
+        _write(target, image)
+        return Outcome(len(data), len(image), picture.width * picture.height)
 
-    _run(items, work, "decode")
+    _run(plan, work, "decode", force)
 
 
 @app.command()
@@ -611,19 +622,16 @@ def enhance(
         net = load_enhancer(model)
     except OdicError as e:
         fail(str(e))
-    items = expand(inputs, IMAGE_SUFFIXES)
-    many = len(items) > 1
+    plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".png" if output is not None else ".enhanced.png")
 
-    def work(item: Input) -> Outcome:
+    def work(item: Input, target: Optional[Path]) -> Outcome:
         raw = _read(item)
         image = load_image(raw, max_pixels=max_pixels)
-        buffer = io.BytesIO()
-        Image.fromarray(run_enhancer(net, image.rgb)).save(buffer, format="PNG")
-        suffix = ".png" if output is not None else ".enhanced.png"
-        _write(_target(item, output, suffix, many), buffer.getvalue(), force)
-        return Outcome(len(raw), buffer.tell(), image.height * image.width)
+        png = outputs.encoded_image(Image.fromarray(run_enhancer(net, image.rgb)), "PNG")
+        _write(target, png)
+        return Outcome(len(raw), len(png), image.height * image.width)
 
-    _run(items, work, "enhance")
+    _run(plan, work, "enhance", force)
 
 
 @app.command("train-enhancer")

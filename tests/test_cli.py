@@ -76,8 +76,37 @@ def test_existing_output_is_not_overwritten_without_force(tmp_path: Path) -> Non
     target.write_bytes(b"keep me")
     _assert_one_line_error(run_cli("encode", str(src)), "exists", "--force")
     assert target.read_bytes() == b"keep me"
-    assert run_cli("encode", str(src), "--force").returncode == 0
-    assert target.read_bytes().startswith(bitstream.MAGIC)
+    # --force replaces only an earlier odic output, and this file is not one
+    _assert_one_line_error(run_cli("encode", str(src), "--force"), "not an earlier odic output")
+    assert target.read_bytes() == b"keep me"
+    target.unlink()
+    assert run_cli("encode", str(src)).returncode == 0
+    earlier = target.read_bytes()
+    assert run_cli("encode", str(src), "-q", "1", "--force").returncode == 0
+    assert target.read_bytes().startswith(bitstream.MAGIC) and target.read_bytes() != earlier
+
+
+def test_no_command_loses_a_users_file(tmp_path: Path) -> None:
+    photo = _write_png(tmp_path / "photo.png", random_image(24, 24, seed=1))
+    original = photo.read_bytes()
+    # the output is the input itself, by name or through a link: refused even with --force
+    _assert_one_line_error(run_cli("encode", str(photo), "-o", str(photo), "--force"), "is the input")
+    (tmp_path / "link.odic").symlink_to(photo)
+    _assert_one_line_error(run_cli("encode", str(photo), "-o", str(tmp_path / "link.odic"), "--force"), "is the input")
+    assert photo.read_bytes() == original
+    # decoding next to the source photo: --force does not replace a photo odic did not write
+    assert run_cli("encode", str(photo)).returncode == 0
+    _assert_one_line_error(run_cli("decode", str(tmp_path / "photo.odic"), "--force"), "not an earlier odic output")
+    assert photo.read_bytes() == original
+    # ... but it does replace an image odic decoded earlier
+    decoded = tmp_path / "out.png"
+    assert run_cli("decode", str(tmp_path / "photo.odic"), "-o", str(decoded)).returncode == 0
+    assert run_cli("decode", str(tmp_path / "photo.odic"), "-o", str(decoded), "--force").returncode == 0
+    # two inputs, one output name: refused before any work, naming both
+    _write_png(tmp_path / "photo.bmp", random_image(24, 24, seed=2))
+    r = run_cli("encode", str(tmp_path / "photo.png"), str(tmp_path / "photo.bmp"), "-o", str(tmp_path / "out"))
+    _assert_one_line_error(r, "photo.bmp", "photo.png", "both")
+    assert not (tmp_path / "out").exists()
 
 
 def _encoded(tmp_path: Path) -> bytes:

@@ -111,3 +111,48 @@ def test_ray_engine_writes_the_same_files_as_local(tmp_path: Path) -> None:
     assert local_files == sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*.odic"))
     for rel in local_files:
         assert (tmp_path / "local" / rel).read_bytes() == (tmp_path / "ray" / rel).read_bytes()
+
+
+def test_a_rerun_recodes_what_changed_and_keeps_what_did_not(tmp_path: Path) -> None:
+    src = _tree(tmp_path / "src", 3)
+    dst = tmp_path / "dst"
+    compress_dataset(src, dst, quality=1)
+    Image.fromarray(random_image(64, 72, seed=99)).save(src / "class1" / "img1.png")  # a source changed
+    again = compress_dataset(src, dst, quality=1)
+    assert again.skipped == 2 and again.files == 3
+    other = compress_dataset(src, dst, quality=2)  # other settings: nothing is stale
+    assert other.skipped == 0
+    entries = [json.loads(line) for line in (dst / MANIFEST).read_text().splitlines()]
+    assert {e["quality"] for e in entries} == {2}
+
+
+def test_two_sources_for_one_output_are_refused_before_any_work(tmp_path: Path) -> None:
+    from odic.errors import OdicError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.fromarray(random_image(32, 32, seed=1)).save(src / "a.png")
+    Image.fromarray(random_image(32, 32, seed=2)).save(src / "a.jpg")
+    with pytest.raises(OdicError, match="a.jpg and .*a.png would both"):
+        compress_dataset(src, tmp_path / "dst", quality=1)
+    assert not (tmp_path / "dst").exists()
+
+
+@pytest.mark.parametrize("path", ["../../escape.odic", "/tmp/escape.odic", "a/../../escape.odic", ""])
+def test_a_manifest_path_outside_the_tree_is_refused(tmp_path: Path, path: str) -> None:
+    from odic.data import CompressedImageFolder
+    from odic.errors import OdicError
+
+    src = _tree(tmp_path / "src", 1)
+    dst = tmp_path / "dst"
+    compress_dataset(src, dst, quality=1)
+    (entry,) = [json.loads(line) for line in (dst / MANIFEST).read_text().splitlines()]
+    (dst / MANIFEST).write_text(json.dumps({**entry, "file": path}) + "\n")
+    with pytest.raises(OdicError, match="inside the tree"):
+        decompress_dataset(dst, tmp_path / "png")
+    with pytest.raises(OdicError, match="inside the tree"):
+        CompressedImageFolder(dst)
+    (dst / MANIFEST).write_text(json.dumps({**entry, "path": path}) + "\n")
+    with pytest.raises(OdicError, match="inside the tree"):
+        decompress_dataset(dst, tmp_path / "png")
+    assert not (tmp_path / "escape.odic").exists() and not (tmp_path / "png").exists()

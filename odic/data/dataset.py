@@ -11,6 +11,12 @@ into place. So after a kill:
 
 When the run completes, the manifest is rewritten once, one line per file in
 sorted order. Only the main process writes; workers just compress.
+
+A file counts as done only if its manifest line names the same settings (codec, α,
+quality, model id or target bpp) and the same source sha256 as this run would: a rerun with
+other settings, or after a source changed, codes it again instead of keeping a stale file.
+Manifest paths are relative POSIX paths inside the tree, checked on every read, so a
+crafted manifest cannot make a reader or writer leave the tree.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from PIL import Image
@@ -35,6 +41,7 @@ from rich.progress import (
 
 from odic import api
 from odic.baselines import encode_at_bpp, get_codec
+from odic.codec import zoo
 from odic.codec.image import load_image
 from odic.data.engines import ENGINES
 from odic.data.files import find_images
@@ -80,6 +87,14 @@ class Summary:
         return self.source_bytes / self.bytes if self.bytes else 0.0
 
 
+def _wanted(settings: Settings) -> dict:
+    """The manifest fields that say a file was coded with ``settings``."""
+    if settings.codec == "odic":
+        card = zoo.find(settings.alpha, settings.quality)
+        return {"codec": "odic", "alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
+    return {"codec": settings.codec, "target_bpp": settings.target_bpp}
+
+
 def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     """Compress one file (runs in a worker); returns the bytes and the manifest fields."""
     raw = source.read_bytes()
@@ -107,8 +122,17 @@ def _worker(args: tuple[Path, Settings]) -> tuple[Optional[bytes], dict]:
         return None, {"error": str(e)}
 
 
-def _read_manifest(dst: Path) -> dict[str, dict]:
-    path = dst / MANIFEST
+def inside(root: Path, relative: object) -> Path:
+    """``root / relative`` for a manifest path that stays inside ``root``; OdicError otherwise."""
+    path = PurePosixPath(relative) if isinstance(relative, str) else None
+    if path is None or path.is_absolute() or ".." in path.parts or str(path) in ("", ".") or "\\" in str(path):
+        raise OdicError(f"{root / MANIFEST}: path {relative!r} is not a relative path inside the tree")
+    return root / path
+
+
+def read_manifest(root: Path) -> dict[str, dict]:
+    """The manifest's entries by source path, each path checked to stay inside ``root``."""
+    path = root / MANIFEST
     if not path.exists():
         return {}
     entries = {}
@@ -117,13 +141,24 @@ def _read_manifest(dst: Path) -> dict[str, dict]:
             entry = json.loads(line)
         except json.JSONDecodeError:
             continue  # empty, or cut by a kill
+        if not isinstance(entry, dict) or not {"path", "file"} <= entry.keys():
+            raise OdicError(f"{path}: a line is not a manifest entry")
+        inside(root, entry["path"])
+        inside(root, entry["file"])
         entries[entry["path"]] = entry
     return entries
 
 
-def _complete(dst: Path, entry: Optional[dict], out_rel: str) -> bool:
+def _complete(dst: Path, entry: Optional[dict], out_rel: str, wanted: Optional[dict] = None,
+              source_sha256: Optional[str] = None) -> bool:
+    """Whether ``out_rel`` holds the whole file of ``entry``, coded as ``wanted`` from that source."""
     target = dst / out_rel
-    return entry is not None and target.exists() and target.stat().st_size == entry["bytes"]
+    if entry is None or entry["file"] != out_rel or not target.exists() or target.stat().st_size != entry["bytes"]:
+        return False
+    if source_sha256 is not None and entry.get("source_sha256") != source_sha256:
+        return False
+    return wanted is None or all(entry.get(k) == v for k, v in wanted.items())
+
 
 
 def compress_dataset(
@@ -143,18 +178,23 @@ def compress_dataset(
     if engine not in ENGINES:
         raise OdicError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     settings = Settings(codec, alpha, quality, target_bpp)
-    suffix = settings.suffix
+    suffix, wanted = settings.suffix, _wanted(settings)
+    sources = find_images(src)
+    planned = [(source.relative_to(src).as_posix(), source) for source in sources]
+    planned = [(rel, Path(rel).with_suffix(suffix).as_posix(), source) for rel, source in planned]
+    first: dict[str, str] = {}
+    for rel, out_rel, _ in planned:
+        if out_rel in first:
+            raise OdicError(f"{src / first[out_rel]} and {src / rel} would both be written to {dst / out_rel}")
+        first[out_rel] = rel
     dst.mkdir(parents=True, exist_ok=True)
     for stale in dst.rglob("*.part"):
         stale.unlink()
-    done = _read_manifest(dst)
+    done = read_manifest(dst)
     start, summary = time.perf_counter(), Summary()
-    sources = find_images(src)
     todo = []
-    for source in sources:
-        rel = source.relative_to(src).as_posix()
-        out_rel = Path(rel).with_suffix(suffix).as_posix()
-        if _complete(dst, done.get(rel), out_rel):
+    for rel, out_rel, source in planned:
+        if _complete(dst, done.get(rel), out_rel, wanted, zoo.sha256_file(source)):
             summary.skipped += 1
         else:
             todo.append((rel, out_rel, source))
@@ -176,7 +216,7 @@ def compress_dataset(
             manifest.flush()
             os.fsync(manifest.fileno())
             os.replace(part, target)
-    entries = _read_manifest(dst)
+    entries = read_manifest(dst)
     lines = [json.dumps(entries[k]) for k in sorted(entries) if _complete(dst, entries[k], entries[k]["file"])]
     atomic_write_bytes(dst / MANIFEST, ("\n".join(lines) + "\n").encode() if lines else b"")
     for line in lines:
@@ -192,12 +232,12 @@ def compress_dataset(
 def decompress_dataset(src: Path, dst: Path, fmt: str = "PNG") -> Summary:
     """Decode every file listed in ``src/manifest.jsonl`` into a mirrored tree of images."""
     summary, start = Summary(), time.perf_counter()
-    for rel, entry in sorted(_read_manifest(Path(src)).items()):
-        data = (Path(src) / entry["file"]).read_bytes()
+    for rel, entry in sorted(read_manifest(Path(src)).items()):
+        data = inside(Path(src), entry["file"]).read_bytes()
         picture = api.decode(data) if entry["codec"] == "odic" else get_codec(entry["codec"]).decode(data)
         buffer = io.BytesIO()
         picture.save(buffer, format=fmt)
-        target = Path(dst) / Path(rel).with_suffix("." + fmt.lower())
+        target = inside(Path(dst), PurePosixPath(rel).with_suffix("." + fmt.lower()).as_posix())
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, buffer.getvalue())
         summary.files += 1

@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 from PIL import Image
 from torch.utils.data import Dataset
 
-from odic.data.dataset import _read_manifest
+from odic.data.dataset import inside, read_manifest
 
 
 class CompressedImageFolder(Dataset):
@@ -23,7 +23,7 @@ class CompressedImageFolder(Dataset):
     def __init__(self, root: Path, labels: Optional[Path] = None,
                  transform: Optional[Callable[[Image.Image], Any]] = None):
         self.root = Path(root)
-        self.entries = [entry for _, entry in sorted(_read_manifest(self.root).items())]
+        self.entries = [entry for _, entry in sorted(read_manifest(self.root).items())]
         self.transform = transform
         if labels is not None:
             with open(labels, newline="") as f:
@@ -43,7 +43,7 @@ class CompressedImageFolder(Dataset):
         from odic.baselines import get_codec
 
         entry = self.entries[i]
-        data = (self.root / entry["file"]).read_bytes()
+        data = inside(self.root, entry["file"]).read_bytes()
         image = api.decode(data) if entry["codec"] == "odic" else get_codec(entry["codec"]).decode(data)
         image = image.convert("RGB")
         return (self.transform(image) if self.transform else image), self.labels[i]

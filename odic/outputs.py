@@ -1,0 +1,91 @@
+"""Where results may be written, so that no command ever loses a user's file.
+
+Three rules, checked before any work starts:
+
+- an output is never one of the inputs (the same path, a link to it or another name for it),
+  even with ``--force``;
+- two inputs never map to one output (``a.png`` and ``a.jpg`` both to ``a.odic``): the second
+  would silently replace the first;
+- ``--force`` replaces only an *earlier odic output*: an ``.odic`` file, or an image whose EXIF
+  ``Software`` tag says odic wrote it (:func:`mark`). A photo that happens to have the output's
+  name is never replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PIL import Image
+
+from odic.codec.bitstream import MAGIC
+from odic.errors import OdicError
+
+#: EXIF tag 0x0131 (Software) of every image odic writes.
+SOFTWARE_TAG = 0x0131
+SOFTWARE = "odic"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
+
+
+def check_plan(plan: Sequence[tuple[Optional[Path], Optional[Path]]], labels: Sequence[str]) -> None:
+    """Refuse a plan of ``(input, output)`` pairs that would write over an input or write one
+    output twice. ``None`` is standard input or output; ``labels`` name the inputs in messages."""
+    inputs = [(path, label) for (path, _), label in zip(plan, labels) if path is not None]
+    first: dict[Path, str] = {}
+    for (_, target), label in zip(plan, labels):
+        if target is None:
+            continue
+        for path, source in inputs:
+            if _same_file(path, target):
+                raise OdicError(f"{label}: its output {target} is the input {source}; odic never overwrites an input")
+        key = target.resolve()
+        if key in first:
+            raise OdicError(f"{first[key]} and {label} would both write {target}; rename one or use separate outputs")
+        first[key] = label
+
+
+def mark() -> Image.Exif:
+    """EXIF that says odic wrote an image (pass as ``exif=`` to ``Image.save``)."""
+    exif = Image.Exif()
+    exif[SOFTWARE_TAG] = SOFTWARE
+    return exif
+
+
+def is_odic_output(path: Path) -> bool:
+    """Whether ``path`` holds something odic wrote: an .odic file or a marked image."""
+    with open(path, "rb") as f:
+        head = f.read(len(MAGIC))
+    if head == MAGIC:
+        return True
+    try:
+        with Image.open(path) as image:
+            return image.getexif().get(SOFTWARE_TAG) == SOFTWARE
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+
+
+def check_replace(target: Path, force: bool) -> None:
+    """Refuse to replace an existing ``target`` unless ``force`` and it is an earlier odic output."""
+    if not target.exists():
+        return
+    if not force:
+        raise OdicError(f"{target} exists (use --force to overwrite)")
+    if not target.is_file() or not is_odic_output(target):
+        raise OdicError(f"{target} exists and is not an earlier odic output; --force replaces only those")
+
+
+def encoded_image(image: Image.Image, pil_format: str) -> bytes:
+    """``image`` in ``pil_format``, marked as odic's output where the format carries EXIF."""
+    buffer = io.BytesIO()
+    image.save(buffer, format=pil_format, exif=mark())  # BMP and PPM carry no EXIF: they ignore it
+    return buffer.getvalue()
