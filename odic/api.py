@@ -13,20 +13,21 @@ from odic.codec import bitstream, zoo
 from odic.codec.bitstream import Header
 from odic.codec.codec import Codec
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource
+from odic.errors import ArgumentError
 
 
 def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None) -> float:
     """α from either a number or an observer preset (human / balanced / machine)."""
     if alpha is not None and observer is not None:
-        raise ValueError("give alpha or observer, not both")
+        raise ArgumentError("give alpha or observer, not both")
     if observer is not None:
         try:
             return zoo.OBSERVER_ALPHA[observer]
         except KeyError:
-            raise ValueError(f"unknown observer {observer!r} (choose from {', '.join(zoo.OBSERVER_ALPHA)})") from None
+            raise ArgumentError(f"unknown observer {observer!r} (choose from {', '.join(zoo.OBSERVER_ALPHA)})") from None
     alpha = 0.0 if alpha is None else float(alpha)
     if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+        raise ArgumentError(f"alpha must be in [0, 1], got {alpha}")
     return alpha
 
 

@@ -67,10 +67,21 @@ class Outcome:
     pixels: int = 0
 
 
-def _read(item: Input) -> bytes:
+#: Larger inputs are refused before they are read: a 64 MP photo is far below it, a sparse or
+#: runaway file (a 20 GB ".png") would otherwise be read whole into memory.
+DEFAULT_MAX_BYTES = 1 << 30
+
+
+def _read(item: Input, max_bytes: int) -> bytes:
+    too_big = f"file is larger than the {max_bytes:,}-byte limit (--max-bytes)"
     if item.path is None:
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OdicError(too_big)
+        return data
     try:
+        if item.path.stat().st_size > max_bytes:
+            raise OdicError(too_big)
         return item.path.read_bytes()
     except FileNotFoundError:
         raise OdicError("no such file") from None
@@ -121,7 +132,7 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
     """Apply ``work`` to every planned input with a progress bar, errors per file, and a summary.
     An existing output is refused before its input is read, unless ``force`` may replace it."""
     inputs = [item for item, _ in plan]
-    total, failed, start = Outcome(), 0, time.perf_counter()
+    total, failed, internal, start = Outcome(), 0, False, time.perf_counter()
     show_bar = len(inputs) > 1 and err.is_terminal
     columns = [TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}")]
     with Progress(*columns, console=err, disable=not show_bar, transient=True) as bar:
@@ -143,6 +154,14 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
             except (OdicError, OSError) as e:
                 failed += 1
                 err.print(f"odic: error: {item.label}: {e}", markup=False)
+            except MemoryError:
+                failed += 1
+                err.print(f"odic: error: {item.label}: out of memory", markup=False)
+            except Exception as e:  # a library's own failure on this input: the other inputs go on
+                failed += 1
+                internal = True
+                err.print(f"odic: error: {item.label}: internal error: {type(e).__name__}: {e}".splitlines()[0],
+                          markup=False)
             bar.advance(task)
     done = len(inputs) - failed
     if len(inputs) > 1:
@@ -154,7 +173,7 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
             markup=False,
         )
     if failed:
-        raise typer.Exit(2)
+        raise typer.Exit(1 if internal else 2)
 
 
 def _output_option(default: str) -> Any:
@@ -164,6 +183,11 @@ def _output_option(default: str) -> Any:
 
 def _max_pixels_option() -> Any:
     return typer.Option(DEFAULT_MAX_PIXELS, "--max-pixels", min=1, help="Refuse images with more pixels than this.")
+
+
+def _max_bytes_option() -> Any:
+    return typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Refuse input files larger than this, "
+                        "before reading them.")
 
 
 def _force_option() -> Any:
@@ -181,6 +205,7 @@ def encode(
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index of the model (see 'odic models'); higher = more bits. Default: the middle one."),
     drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
     max_pixels: int = _max_pixels_option(),
+    max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
 ) -> None:
     """Compress images to .odic files.
@@ -202,7 +227,7 @@ def encode(
     plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".odic")
 
     def work(item: Input, target: Optional[Path]) -> Outcome:
-        raw = _read(item)
+        raw = _read(item, max_bytes)
         image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
         data = codec.encode_image(image).data
         _write(target, data)
@@ -217,6 +242,7 @@ def decode(
     output: Optional[str] = _output_option("next to each input, with the suffix of --format"),
     fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
     max_pixels: int = _max_pixels_option(),
+    max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
 ) -> None:
     """Decompress .odic files to images.
@@ -235,7 +261,7 @@ def decode(
     plan = _plan(expand(inputs, {".odic"}), output, "." + fmt.lower())
 
     def work(item: Input, target: Optional[Path]) -> Outcome:
-        data = _read(item)
+        data = _read(item, max_bytes)
         picture = api.decode(data, max_pixels=max_pixels)
         image = outputs.encoded_image(picture, pil_format)
         _write(target, image)
@@ -248,11 +274,12 @@ def decode(
 def info(
     file: str = typer.Argument(..., help="An .odic file, or - for stdin."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    max_bytes: int = _max_bytes_option(),
 ) -> None:
     """Show an .odic file's header (verifies its CRC; does not decode pixels)."""
     item = expand([file], {".odic"})[0]
     try:
-        data = _read(item)
+        data = _read(item, max_bytes)
         header = api.info(data)
     except OdicError as e:
         fail(f"{item.label}: {e}")
@@ -608,6 +635,7 @@ def enhance(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Installed enhancer (see 'odic models'); "
                                         "default: the recognition-aware one."),
     max_pixels: int = _max_pixels_option(),
+    max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
 ) -> None:
     """Clean up images decoded by a legacy codec (JPEG) with a small CNN; writes PNG.
@@ -625,7 +653,7 @@ def enhance(
     plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".png" if output is not None else ".enhanced.png")
 
     def work(item: Input, target: Optional[Path]) -> Outcome:
-        raw = _read(item)
+        raw = _read(item, max_bytes)
         image = load_image(raw, max_pixels=max_pixels)
         png = outputs.encoded_image(Image.fromarray(run_enhancer(net, image.rgb)), "PNG")
         _write(target, png)

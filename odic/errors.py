@@ -57,3 +57,7 @@ class ImageInputError(OdicError, ValueError):
 
 class ImageTooLargeError(ImageInputError):
     """The image has more pixels than the configured limit."""
+
+
+class ArgumentError(OdicError, ValueError):
+    """A caller's arguments contradict each other or are out of range (a ValueError too)."""

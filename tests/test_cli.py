@@ -225,3 +225,12 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     out = r.stdout.decode()
     assert "astronaut" in out and "machine" in out and "human" in out
     assert Image.open(tmp_path / "demo.png").height == 3 * 256
+
+
+def test_an_input_above_max_bytes_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = _write_png(tmp_path / "big.png", random_image(32, 32))
+    small = _write_png(tmp_path / "small.png", random_image(4, 4))
+    r = run_cli("encode", str(big), str(small), "--max-bytes", str(small.stat().st_size), "-o", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert "big.png: file is larger than the" in r.stderr.decode()
+    assert (tmp_path / "out" / "small.odic").exists() and not (tmp_path / "out" / "big.odic").exists()

@@ -78,6 +78,9 @@ def test_observer_presets_select_alpha() -> None:
         odic.load_codec(alpha=0.25)
     with pytest.raises(UnknownModelError):
         odic.load_codec(alpha=0.0, quality=9)
+    for bad in ({"alpha": 0.0, "observer": "human"}, {"observer": "robot"}, {"alpha": 2.0}):
+        with pytest.raises(odic.OdicError):  # every argument error is an OdicError (and a ValueError)
+            odic.load_codec(**bad)  # type: ignore[arg-type]
 
 
 def test_wrong_model_for_a_file_is_refused() -> None:

@@ -77,3 +77,30 @@ def test_arrays() -> None:
     assert load_image(random_image(5, 7, channels=1)).grayscale
     with pytest.raises(ImageInputError):
         load_image(np.zeros((4, 4, 3), dtype=np.float32))
+
+
+def _png16_rgb(a: np.ndarray) -> bytes:
+    """A 16-bit RGB PNG, written by hand: Pillow writes none."""
+    import struct
+    import zlib
+
+    h, w, _ = a.shape
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + a[y].astype(">u2").tobytes() for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_sixteen_bit_colour_warns_too() -> None:
+    a = (np.arange(8 * 8 * 3).reshape(8, 8, 3) * 300).astype(np.uint16)
+    with pytest.warns(ImageConversionWarning, match="16-bit RGB"):
+        loaded = load_image(_png16_rgb(a))
+    assert np.abs(loaded.rgb.astype(int) - (a >> 8)).max() <= 1
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImageConversionWarning)
+        load_image(_png(Image.fromarray(random_image(8, 8))))  # 8-bit RGB: no warning

@@ -111,6 +111,9 @@ def load_image(
         raise ImageTooLargeError(f"image is {width}x{height} = {width * height:,} pixels, above the {max_pixels:,} limit")
     if width == 0 or height == 0:
         raise ImageInputError("image is empty")
+    if im.mode not in _SIXTEEN_BIT and any(";16" in str(tile.args) for tile in getattr(im, "tile", ())):
+        # Pillow opens 16-bit colour (PNG, TIFF) straight into 8-bit RGB: say so, as for 16-bit gray.
+        warnings.warn(f"16-bit {im.mode} image converted to 8 bits", ImageConversionWarning, stacklevel=2)
     try:
         with warnings.catch_warnings():
             # Our own max_pixels limit was enforced above; Pillow's lower default must not veto it.
