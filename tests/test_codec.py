@@ -111,3 +111,13 @@ def test_decoder_refuses_a_huge_declared_size_before_allocating() -> None:
     header = parsed.header.__class__(**{**parsed.header.__dict__, "height": 1 << 20, "width": 1 << 20})
     with pytest.raises(ImageTooLargeError):
         odic.decode(bitstream.serialize(header, parsed.z_string, parsed.y_string))
+
+
+def test_the_limit_holds_for_the_padded_area_the_networks_run_on() -> None:
+    from odic.errors import ImageTooLargeError
+
+    parsed = bitstream.parse(odic.encode(random_image(16, 16), alpha=0.0, quality=1))
+    thin = parsed.header.__class__(**{**parsed.header.__dict__, "height": 1, "width": 1 << 20})  # 1 MP
+    data = bitstream.serialize(thin, parsed.z_string, parsed.y_string)
+    with pytest.raises(ImageTooLargeError, match="padded"):
+        odic.decode(data, max_pixels=4 << 20)  # inside the limit, but padded to 64 rows it is 64 MP

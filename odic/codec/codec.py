@@ -191,13 +191,20 @@ class Codec:
     def decode_tensor(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Tensor, Header]:
         """Decode one file to a (3, H, W) float tensor in [0, 1] and its header.
 
-        A header may claim any size up to 2²⁰ px a side; images above ``max_pixels``
-        are refused before anything is allocated for them.
+        A header may claim any size up to 2²⁰ px a side; images above ``max_pixels`` are
+        refused before anything is allocated for them. The limit holds for the area the
+        networks run on too (the coded picture padded to the stride), which a 1-pixel-high
+        image multiplies by up to 64.
         """
         parsed = bitstream.parse(data)
         h = parsed.header
         if h.height * h.width > max_pixels:
             raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, above the {max_pixels:,} limit")
+        s = self.arch.stride
+        coded_h, coded_w = h.coded_size
+        if -(-coded_h // s) * s * -(-coded_w // s) * s > max_pixels:
+            raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, coded on a padded area above the "
+                                     f"{max_pixels:,}-pixel limit")
         if (h.model_id, h.quality) != (self.model_id, self.quality):
             raise UnknownModelError(
                 f"file was written by model {h.model_id.hex()} quality {h.quality}, "
