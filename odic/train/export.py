@@ -137,10 +137,11 @@ def export_checkpoint(
     return zoo.export(
         model, weights_dir, name=name or default_name, architecture=cfg["architecture"],
         N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
-        training_data="BSDS500 train+test (400 images, ../shared/data/train)",
+        training_data=", ".join(cfg["data"]) + (f" (the first {cfg['hold_out']} images of each held out)"
+                                                 if cfg.get("hold_out") else ""),
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
         train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "view_scale", "pixel",
-                                              "gain_lr",
+                                              "human_pixel", "gain_lr", "hold_out",
                                               "quantize", "seed", "init_from")},
     )
