@@ -55,3 +55,47 @@ def test_decode_is_bit_exact_across_processes_and_threads(which: str, weights_di
         for threads in (1, 2):
             pixels = _decode_in_fresh_process(path, threads, weights)
             assert pixels == encoded.reconstruction.tobytes(), f"{card.file}: {threads} thread(s) decoded other pixels"
+
+
+CODE = """
+import sys, numpy as np, odic
+from PIL import Image
+if sys.argv[1] == "encode":
+    open(sys.argv[3], "wb").write(odic.encode(np.asarray(Image.open(sys.argv[2]).convert("RGB")), alpha=0.0, quality=3))
+else:
+    sys.stdout.buffer.write(np.asarray(odic.decode(open(sys.argv[2], "rb").read())).tobytes())
+"""
+#: Decoding settings a file must survive: the precision and instruction sets of other machines.
+SETTINGS = {
+    "bf16": {"ODIC_BF16": "1"},
+    "fp32": {"ODIC_BF16": "0"},
+    "fp32, no SIMD dispatch, SSE4.1 oneDNN": {"ODIC_BF16": "0", "ATEN_CPU_CAPABILITY": "default",
+                                              "ONEDNN_MAX_CPU_ISA": "SSE41"},
+}
+#: docs/bitstream.md "Portability": decoders in different settings agree to this many grey levels.
+PORTABLE_LEVELS = 3
+
+
+def _code(*args: str, env: dict[str, str]) -> bytes:
+    env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", **env}
+    r = subprocess.run([sys.executable, "-c", CODE, *args], capture_output=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr.decode()
+    return r.stdout
+
+
+def test_a_bf16_file_decodes_under_fp32_and_reduced_instruction_sets(tmp_path: Path) -> None:
+    weights = next(iter(_shipped_weights()), None)
+    if weights is None:
+        pytest.skip("no shipped weights in weights/")
+    source = tmp_path / "crop.png"
+    from PIL import Image
+
+    Image.fromarray(_image()[:256, :320]).save(source)
+    coded = tmp_path / "crop.odic"
+    _code("encode", str(source), str(coded), env={"ODIC_WEIGHTS": weights, "ODIC_BF16": "1"})
+    decoded = {name: np.frombuffer(_code("decode", str(coded), env={"ODIC_WEIGHTS": weights, **env}), np.uint8)
+               for name, env in SETTINGS.items()}
+    reference = decoded["fp32"].astype(int)
+    for name, pixels in decoded.items():
+        assert pixels.size == 256 * 320 * 3, name
+        assert np.abs(pixels.astype(int) - reference).max() <= PORTABLE_LEVELS, name
