@@ -54,6 +54,22 @@ out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 20
 OUTPUT_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "ppm": "PPM"}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out_console.print(f"odic {version('odic')}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print odic's version and exit."),
+) -> None:
+    pass
+
+
 def fail(message: str) -> None:
     """One-line error and exit status 2 (bad usage or a failed input)."""
     err.print(f"odic: error: {message}", markup=False)

@@ -211,6 +211,9 @@ def test_models_and_help() -> None:
     assert {(m["alpha"], m["quality"]) for m in listing} >= {(0.0, 1), (1.0, 1)}
     help_text = run_cli("encode", "--help").stdout.decode()
     assert "--observer" in help_text and "machine" in help_text
+    from importlib.metadata import version
+
+    assert run_cli("--version").stdout.decode().strip() == f"odic {version('odic')}"
 
 
 def test_no_weights_installed_says_so(tmp_path: Path) -> None:

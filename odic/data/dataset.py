@@ -198,13 +198,15 @@ def compress_dataset(
             summary.skipped += 1
         else:
             todo.append((rel, out_rel, source))
-    columns = [TextColumn("compress"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.speed} img/s"),
+    columns = [TextColumn("compress"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                TimeRemainingColumn()]
     with open(dst / MANIFEST, "ab") as manifest, Progress(*columns, disable=not progress) as bar:
-        task = bar.add_task("compress", total=len(todo))
+        task = bar.add_task("compress", total=len(todo), rate="")
         results = ENGINES[engine](_worker, [(source, settings) for _, _, source in todo], workers)
         for (rel, out_rel, _), (data, fields) in zip(todo, results):
             bar.advance(task)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate="" if speed is None else f"{speed:.1f} img/s")
             if data is None:
                 summary.failed.append((rel, fields["error"]))
                 continue
