@@ -7,9 +7,10 @@
 #
 # Each ladder is a chain of fixed-length generations, runs/queue/LADDER-SHA-G (SHA: the first 8
 # hex digits of the shipped weights file the chain started from). A generation resumes exactly
-# from its last.ckpt; a finished one hands its weights to the next. A chain whose runs/ is gone
-# (a fresh machine) or whose start file was replaced by newly shipped weights starts again from
-# the shipped file, so the queue never needs a person to pick the next step. Among the ladders,
+# from its last.ckpt; a finished one hands its weights to the next. Shipping a generation keeps
+# its chain going; a chain whose runs/ is gone (a fresh machine), or whose start file was
+# replaced by weights from elsewhere, starts again from the shipped file, so the queue never
+# needs a person to pick the next step. Among the ladders,
 # the one whose current chain has trained the fewest seconds goes next.
 #
 # Every ladder holds back the first $HOLD_OUT training photos (odic train --hold-out): they choose
@@ -56,12 +57,30 @@ print(torch.load(path, map_location="cpu", weights_only=False)[field] if path.ex
 EOF
 }
 
+chain() {  # chain LADDER → runs/queue/LADDER-SHA: the chain that continues the shipped start file
+  # A start file exported from a generation of this queue continues that generation's chain (the
+  # manifest's lineage names the run), so the generations trained after it are not thrown away.
+  python - "${START[$1]}" "$RUNS" "$1" <<'EOF'
+import hashlib, json, sys
+from pathlib import Path
+start, runs, ladder = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+entries = json.loads((start.parent / "manifest.json").read_text())["models"]
+lineage = next((e["extra"].get("lineage", []) for e in entries if e["file"] == start.name), [])
+source = Path(lineage[0]["run"]) if lineage else None
+if source is not None and source.parent.resolve() == runs.resolve() and source.name.startswith(f"{ladder}-") \
+        and source.is_dir():
+    print(runs / source.name.rsplit("-", 1)[0])
+else:
+    print(runs / f"{ladder}-{hashlib.sha256(start.read_bytes()).hexdigest()[:8]}")
+EOF
+}
+
 # current LADDER → the chain's unfinished generation (created when every earlier one is done)
 current() {
-  local ladder=$1 sha g=1
-  sha=$(sha256sum "${START[$ladder]}" | cut -c1-8)
-  while [ "$(ckpt_field "$RUNS/$ladder-$sha-$g" step)" -ge "${STEPS[$ladder]}" ]; do g=$((g + 1)); done
-  echo "$RUNS/$ladder-$sha-$g"
+  local ladder=$1 prefix g=1
+  prefix=$(chain "$ladder")
+  while [ "$(ckpt_field "$prefix-$g" step)" -ge "${STEPS[$ladder]}" ]; do g=$((g + 1)); done
+  echo "$prefix-$g"
 }
 
 chain_wall() {  # wall seconds of every generation of the chain that RUN belongs to

@@ -38,7 +38,7 @@ def row(run: Path) -> dict:
     started = state.get("started")  # runs begun before odic train recorded it have none
     when = datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M") if started else ""
     return {"run": run.name, "started": when,
-            "alpha": cfg["alpha"], "init_from": Path(cfg["init_from"] or "").name, "steps": state["step"],
+            "alpha": cfg["alpha"], "init_from": cfg["init_from"] or "", "steps": state["step"],
             "wall_s": round(state["wall"]), "device": cfg["device"]}
 
 
