@@ -14,7 +14,6 @@ Three rules, checked before any work starts:
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -28,26 +27,28 @@ SOFTWARE_TAG = 0x0131
 SOFTWARE = "odic"
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
+def _identity(path: Path) -> tuple[object, ...]:
+    """What makes two paths the same file: the device and inode where it exists (links, other
+    names), else the resolved path."""
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist
-        return False
+        st = path.stat()
+    except OSError:
+        return ("path", path.resolve())
+    return ("inode", st.st_dev, st.st_ino)
 
 
 def check_plan(plan: Sequence[tuple[Optional[Path], Optional[Path]]], labels: Sequence[str]) -> None:
     """Refuse a plan of ``(input, output)`` pairs that would write over an input or write one
-    output twice. ``None`` is standard input or output; ``labels`` name the inputs in messages."""
-    inputs = [(path, label) for (path, _), label in zip(plan, labels) if path is not None]
+    output twice. ``None`` is standard input or output; ``labels`` name the inputs in messages.
+    Each path is looked at once, so a tree of many thousand files is checked in linear time."""
+    inputs = {_identity(path): label for (path, _), label in zip(plan, labels) if path is not None}
     first: dict[Path, str] = {}
     for (_, target), label in zip(plan, labels):
         if target is None:
             continue
-        for path, source in inputs:
-            if _same_file(path, target):
-                raise OdicError(f"{label}: its output {target} is the input {source}; odic never overwrites an input")
+        source = inputs.get(_identity(target))
+        if source is not None:
+            raise OdicError(f"{label}: its output {target} is the input {source}; odic never overwrites an input")
         key = target.resolve()
         if key in first:
             raise OdicError(f"{first[key]} and {label} would both write {target}; rename one or use separate outputs")
