@@ -1,19 +1,22 @@
 """The Python API: ``encode``, ``decode``, ``load_codec``, ``info``.
 
-The CLI is a thin shell over these functions.
+The CLI is a thin shell over these functions. Importing this module costs no torch: the
+networks load on the first encode or decode.
 """
 
 from __future__ import annotations
 
-from typing import Optional
-
-from PIL import Image
+from typing import TYPE_CHECKING, Optional
 
 from odic.codec import bitstream, zoo
 from odic.codec.bitstream import Header
-from odic.codec.codec import Codec
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource
 from odic.errors import ArgumentError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from odic.codec.codec import Codec
 
 
 def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None) -> float:

@@ -18,7 +18,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import torch
 import typer
 from PIL import Image
 from rich.console import Console
@@ -33,10 +32,10 @@ from rich.table import Table
 
 from odic import api, outputs
 from odic.codec import zoo
+from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageConversionWarning, load_image
 from odic.data.files import IMAGE_SUFFIXES, Input, expand
 from odic.errors import OdicError
-from odic.eval.metrics import bits_per_pixel
 from odic.fsutil import atomic_write_bytes
 
 app = typer.Typer(
@@ -351,9 +350,7 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
     out_console.print(table)
-    from odic.enhance import list_enhancers
-
-    enhancers = list_enhancers()
+    enhancers = zoo.enhancers()
     if enhancers:
         extra = Table(title="enhancers (odic enhance --model NAME)")
         for column in ("name", "kind", "codec", "steps"):
@@ -564,6 +561,8 @@ def bench(
         fail(str(e))
     ours, reference = odic_speed(codec, files)
     rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5) for c in codecs.split(",") if c]
+    import torch
+
     table = Table(title=f"{len(files)} images, {torch.get_num_threads()} threads")
     for column in ("codec", "encode MP/s", "decode MP/s"):
         table.add_column(column, justify="right")
@@ -691,6 +690,8 @@ def train_enhancer(
     from odic.enhance import EnhanceConfig, EnhancerTrainer
 
     if threads:
+        import torch
+
         torch.set_num_threads(threads)
     try:
         EnhancerTrainer(EnhanceConfig(out=str(out), data=[str(d) for d in data], kind=kind, steps=steps,

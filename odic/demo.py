@@ -43,7 +43,12 @@ class DemoRow:
 
 
 def sample_images() -> list[Path]:
-    import skimage.data
+    """scikit-image's sample photos: the demo runs without a photo of the user's."""
+    try:
+        import skimage.data
+    except ImportError:
+        raise ImageInputError("the demo's sample photos come with the 'eval' extra (pip install 'odic[eval]'); "
+                              "or give the demo a folder of your own: odic demo --images DIR") from None
 
     folder = Path(skimage.data.__file__).parent
     return [folder / name for name in SAMPLES]

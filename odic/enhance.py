@@ -5,8 +5,8 @@ A small residual CNN cleans up decoded JPEG images. Trained with a pixel loss al
 removes blocking the way people like; trained with the pixel loss *plus* a frozen classifier's
 feature loss ("recognition") it restores what classifiers need, and Liu et al. found that gain
 transfers to classifiers it never saw. Both versions train on JPEG round trips of
-``../shared/data/train`` crops at qualities spanning about 0.2–0.55 bpp, and ship in ``weights/``
-with entries in ``weights/enhancers.json``.
+``../shared/data/train`` crops at qualities spanning about 0.2–0.55 bpp, and ship in
+``odic/weights/`` with entries in its ``enhancers.json`` (read by :func:`odic.codec.zoo.enhancers`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from odic.fsutil import atomic_torch_save, atomic_write_bytes
 from odic.observers.timm_observers import create_observer, feature_distance
 from odic.train.data import CropSampler
 
-MANIFEST = "enhancers.json"
 KINDS = ("plain", "recognition")
 
 
@@ -146,23 +145,14 @@ def export_enhancer(checkpoint: Path, directory: Path, name: str, **figures: obj
              "channels": cfg["channels"], "layers": cfg["layers"], "codec": "jpeg", "qualities": list(cfg["qualities"]),
              "observer": cfg["observer"] if cfg["kind"] == "recognition" else None,
              "steps": state["step"], "wall_s": round(state["wall"], 1), **figures}
-    entries = [e for e in _entries(directory) if e["name"] != name] + [entry]
-    atomic_write_bytes(directory / MANIFEST, (json.dumps({"format": 1, "enhancers": entries}, indent=2) + "\n").encode())
+    entries = [e for e in zoo.read_enhancers(directory) if e["name"] != name] + [entry]
+    atomic_write_bytes(directory / zoo.ENHANCERS, (json.dumps({"format": 1, "enhancers": entries}, indent=2) + "\n").encode())
     return entry
-
-
-def _entries(directory: Path) -> list[dict]:
-    path = directory / MANIFEST
-    return json.loads(path.read_text())["enhancers"] if path.exists() else []
-
-
-def list_enhancers() -> list[dict]:
-    return [{**e, "path": d / e["file"]} for d in zoo.search_dirs() for e in _entries(d)]
 
 
 def load_enhancer(name: Optional[str] = None) -> EnhanceNet:
     """An installed enhancer by name (default: the recognition-aware one), checked against its sha256."""
-    entries = list_enhancers()
+    entries = zoo.enhancers()
     wanted = [e for e in entries if e["name"] == name] if name else [e for e in entries if e["kind"] == "recognition"]
     if not wanted:
         known = ", ".join(e["name"] for e in entries) or "none installed"

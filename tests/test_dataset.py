@@ -80,7 +80,7 @@ def test_compressed_image_folder(tmp_path: Path) -> None:
     import torch
     from torchvision.transforms.functional import to_tensor
 
-    from odic.data import CompressedImageFolder
+    from odic import CompressedImageFolder
 
     src = _tree(tmp_path / "src", 6)
     compress_dataset(src, tmp_path / "dst", quality=1)
@@ -139,7 +139,7 @@ def test_two_sources_for_one_output_are_refused_before_any_work(tmp_path: Path) 
 
 @pytest.mark.parametrize("path", ["../../escape.odic", "/tmp/escape.odic", "a/../../escape.odic", ""])
 def test_a_manifest_path_outside_the_tree_is_refused(tmp_path: Path, path: str) -> None:
-    from odic.data import CompressedImageFolder
+    from odic import CompressedImageFolder
     from odic.errors import OdicError
 
     src = _tree(tmp_path / "src", 1)

@@ -44,6 +44,11 @@ MAX_SIDE = 1 << 20
 _MAX_VARINT_BYTES = 4  # up to 2**28 - 1: enough for MAX_SIDE and any payload we write
 
 
+def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
+    """The rate of a file of ``num_bytes`` for an H × W image, the unit every figure of odic uses."""
+    return 8.0 * num_bytes / (height * width)
+
+
 def coded_size(height: int, width: int, resample: int) -> tuple[int, int]:
     """(height, width) of the picture the latents hold for an H × W source."""
     return -(-height // resample), -(-width // resample)

@@ -6,7 +6,11 @@ the sha256 of its file. A model's id in ``.odic`` headers is the first 4 bytes
 of that sha256, so a decoder finds the exact weights a file was made with.
 
 Weights are searched in the directories of ``$ODIC_WEIGHTS`` (``os.pathsep``
-separated) when set, else in the repository's ``weights/``.
+separated) when set, else in the package's own ``odic/weights/``, which the wheel carries, so
+an installed odic codes offline.
+
+Reading the catalogue needs neither torch nor CompressAI (``odic models`` and ``odic info``
+start in a fraction of a second); loading a network imports them.
 """
 
 from __future__ import annotations
@@ -17,18 +21,20 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import torch
-from compressai.models.base import CompressionModel
-
-from odic.codec.codec import Codec
-from odic.codec.models import create_model, get_architecture
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
 from odic.fsutil import atomic_torch_save, atomic_write_bytes
 
+if TYPE_CHECKING:
+    from compressai.models.base import CompressionModel
+
+    from odic.codec.codec import Codec
+
 MANIFEST = "manifest.json"
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "weights"
+#: The JPEG enhancers' manifest (odic enhance), beside the codecs' in the same directories.
+ENHANCERS = "enhancers.json"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "weights"
 
 #: Observer presets of the CLI and API: α for each named observer.
 OBSERVER_ALPHA = {"human": 0.0, "balanced": 0.5, "machine": 1.0}
@@ -79,6 +85,16 @@ def _read_manifest(directory: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return json.loads(path.read_text())["models"]
+
+
+def read_enhancers(directory: Path) -> list[dict[str, Any]]:
+    path = directory / ENHANCERS
+    return json.loads(path.read_text())["enhancers"] if path.exists() else []
+
+
+def enhancers() -> list[dict[str, Any]]:
+    """The installed enhancers' manifest entries, each with the ``path`` its file was found at."""
+    return [{**e, "path": d / e["file"]} for d in search_dirs() for e in read_enhancers(d)]
 
 
 def available() -> list[ModelCard]:
@@ -162,6 +178,9 @@ def load(card: ModelCard) -> Codec:
 
 
 def _codec(card: ModelCard, model: CompressionModel) -> Codec:
+    from odic.codec.codec import Codec
+    from odic.codec.models import get_architecture
+
     return Codec(model, get_architecture(card.architecture), card.model_id, card.alpha, card.quality, card.level,
                  card.resample)
 
@@ -181,6 +200,10 @@ def read_weights(card: ModelCard) -> CompressionModel:
         raise UnknownModelError(f"weights file {card.path} listed in the manifest is missing")
     if sha256_file(card.path) != card.sha256:
         raise WeightsIntegrityError(f"{card.path} does not match its manifest sha256")
+    import torch
+
+    from odic.codec.models import create_model
+
     state = torch.load(card.path, map_location="cpu", weights_only=True)
     model = create_model(card.architecture, card.N, card.M)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})

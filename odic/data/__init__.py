@@ -1,6 +1,6 @@
-"""Datasets: file discovery, whole-collection compression, and reading compressed trees."""
+"""Datasets: file discovery (``files``), whole-collection compression (``dataset``), reading
+compressed trees (``folder``) and the engines that run the work (``engines``).
 
-from odic.data.dataset import compress_dataset, decompress_dataset
-from odic.data.folder import CompressedImageFolder
-
-__all__ = ["CompressedImageFolder", "compress_dataset", "decompress_dataset"]
+The public names are re-exported by :mod:`odic`; this package imports nothing itself, so that
+the CLI's file discovery costs no torch.
+"""

@@ -42,11 +42,11 @@ from rich.progress import (
 from odic import api
 from odic.baselines import encode_at_bpp, get_codec
 from odic.codec import zoo
+from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import load_image
 from odic.data.engines import ENGINES
 from odic.data.files import find_images
 from odic.errors import OdicError
-from odic.eval.metrics import bits_per_pixel
 from odic.fsutil import atomic_write_bytes
 
 MANIFEST = "manifest.jsonl"

@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from odic.codec.bitstream import bits_per_pixel
+
 _MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 
 
@@ -80,10 +82,6 @@ def msssim_uint8(a: np.ndarray, b: np.ndarray) -> float:
     """MS-SSIM of two H × W × 3 uint8 images."""
     ta, tb = (torch.tensor(v).permute(2, 0, 1)[None].float() / 255 for v in (a, b))
     return float(msssim(ta, tb))
-
-
-def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
-    return 8.0 * num_bytes / (height * width)
 
 
 

@@ -28,7 +28,7 @@ from odic.baselines import encode_at_bpp, get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image, resize_shorter
 from odic.data import engines
-from odic.enhance import EnhanceNet, enhance, list_enhancers, load_enhancer
+from odic.enhance import EnhanceNet, enhance, load_enhancer
 from odic.errors import OdicError
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
@@ -85,7 +85,7 @@ def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], i
                 qualities: Sequence[int] = ()) -> list[Job]:
     base, _, enhancer = codec.partition("+")
     if enhancer:
-        digest = next((e["sha256"][:8] for e in list_enhancers() if e["name"] == enhancer), None)
+        digest = next((e["sha256"][:8] for e in zoo.enhancers() if e["name"] == enhancer), None)
         if digest is None:
             raise OdicError(f"no enhancer {enhancer!r} is installed")
         return [dataclasses.replace(j, codec=codec, model=f"{j.model}>{digest}")

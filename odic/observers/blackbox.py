@@ -39,7 +39,7 @@ class TFLiteObserver:
         try:
             from ai_edge_litert.interpreter import Interpreter
         except ImportError:
-            raise OdicError("TFLite observers need the 'tflite' extra: pip install 'odic[tflite]'") from None
+            raise OdicError("TFLite observers need the 'observers' extra: pip install 'odic[observers]'") from None
         self.name = f"tflite:{Path(path).name}"
         self.interpreter = Interpreter(model_path=str(path), num_threads=1)
         self.interpreter.allocate_tensors()
@@ -77,7 +77,7 @@ class OnnxObserver:
         try:
             import onnxruntime
         except ImportError:
-            raise OdicError("ONNX observers need the 'tflite' extra: pip install 'odic[tflite]'") from None
+            raise OdicError("ONNX observers need the 'observers' extra: pip install 'odic[observers]'") from None
         self.name = f"onnx:{Path(path).name}"
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
