@@ -1,7 +1,8 @@
-"""Property-based fuzzing of the decoder: mutated and truncated files raise only
+"""Property-based fuzzing of the decoder: mutated, truncated and crafted files raise only
 odic's documented exceptions — never a crash, hang, or huge allocation.
 
-Each run tries ≥ 2,000 files. For a long run:
+Each run tries ≥ 2,000 files; tests/test_rans.py fuzzes the entropy decoder itself on a shipped
+network's tables, and experiments/fuzz runs it on a million strings. For a long run here:
 
     ODIC_FUZZ_EXAMPLES=200000 pytest tests/test_fuzz.py -p no:cacheprovider
 """
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import odic
-from odic.codec import bitstream
+from odic.codec import bitstream, zoo
+from odic.codec.bitstream import Header
+from odic.codec.codec import Codec
 from odic.errors import OdicError
 from tests.conftest import random_image
 
@@ -79,3 +83,33 @@ def test_mutated_payload_behind_a_valid_crc(ops: list[tuple[str, int, int]], z_s
 @given(data=st.binary(max_size=64))
 def test_random_bytes(data: bytes) -> None:
     _decode_or_documented_error(bitstream.MAGIC + data)
+
+
+hostile_string = st.one_of(
+    st.binary(max_size=256),
+    st.tuples(st.sampled_from([0x00, 0xFF, 0x80]), st.integers(0, 100_000)).map(lambda t: bytes([t[0]]) * t[1]),
+)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Codec:
+    if not (zoo.DEFAULT_DIR / zoo.MANIFEST).exists():
+        pytest.skip("no shipped weights in odic/weights/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ODIC_WEIGHTS", str(zoo.DEFAULT_DIR))
+        return odic.load_codec(alpha=0.0, quality=5)
+
+
+@settings(max_examples=max(EXAMPLES // 10, 100), deadline=None, database=None)
+@given(height=st.one_of(st.just(1), st.integers(1, 1024)), width=st.one_of(st.just(1), st.integers(1, 1024)),
+       z=hostile_string, y=hostile_string)
+def test_crafted_files_for_a_shipped_network(shipped: Codec, height: int, width: int, z: bytes, y: bytes) -> None:
+    """Files a hostile writer would make for the real α = 0 network: any declared size inside the limit
+    (1-pixel-high ones included), strings of any length with long byte runs, all under a valid CRC."""
+    header = Header(model_id=shipped.model_id, alpha=shipped.alpha, quality=shipped.quality, height=height,
+                    width=width, grayscale=False, len_z=len(z), len_y=len(y), symbols_crc=0,
+                    resample=shipped.resample)
+    try:
+        shipped.decode(bitstream.serialize(header, z, y))
+    except OdicError:
+        pass

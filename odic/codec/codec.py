@@ -24,13 +24,14 @@ from compressai.models.base import CompressionModel
 from PIL import Image
 from torch import Tensor
 
-from odic.codec import bitstream
+from odic.codec import bitstream, rans
 from odic.codec.bitstream import Header
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from odic.codec.models import Architecture
 from odic.codec.precision import fast_context, fast_enabled
 from odic.errors import (
     BitstreamError,
+    CorruptDataError,
     DecoderMismatchError,
     ImageTooLargeError,
     UnknownModelError,
@@ -53,19 +54,6 @@ class Encoded:
 def _symbols_crc(y_symbols: Tensor, z_hat: Tensor) -> int:
     crc = zlib.crc32(z_hat.float().contiguous().numpy().tobytes())
     return zlib.crc32(y_symbols.to(torch.int32).contiguous().numpy().tobytes(), crc)
-
-
-def _guarded(string: bytes) -> bytes:
-    """Zero padding behind an entropy-coded string before it reaches the rANS decoder.
-
-    CompressAI's decoder reads without bounds checks: a string that is valid
-    under its CRC but not a real rANS stream (a crafted file) makes it read
-    past the end — by a few words normally, and in its bypass mode by up to a
-    few times the string's length. Zeros there keep those reads inside memory
-    we own and terminate bypass runs; the symbol checksum then rejects the
-    result. See docs/bitstream.md, "Robustness".
-    """
-    return string + bytes(4 * len(string) + 4096)
 
 
 def to_uint8(x: Tensor) -> np.ndarray:
@@ -121,6 +109,8 @@ class Codec:
         self.resample = resample
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()  # type: ignore[arg-type]
+        self._z_tables = rans.Tables.of(model.entropy_bottleneck)  # type: ignore[arg-type]
+        self._y_tables = rans.Tables.of(model.gaussian_conditional)  # type: ignore[arg-type]
         self.fast = fast_enabled()
 
     # ------------------------------------------------------------------ tensors
@@ -214,12 +204,18 @@ class Codec:
             raise BitstreamError(f"file is coded at 1/{h.resample} size, but its model codes at 1/{self.resample}")
         z_shape, y_shape = self._latent_shapes(*h.coded_size)
         eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
-        z_hat = eb.decompress([_guarded(parsed.z_string)], z_shape)
+        z_hat = rans.decode_hyperlatent(parsed.z_string, eb, self._z_tables, z_shape)
         scales, means = self._gaussian_params(z_hat)
         if tuple(scales.shape[-2:]) != y_shape:
             raise BitstreamError("latent shape does not match the image size")
         indexes = gc.build_indexes(scales)
-        symbols = gc.decompress([_guarded(parsed.y_string)], indexes)
+        # The y tables come from h_s here, so a y string that does not decode, or decodes to other
+        # symbols than the encoder's, means a crafted file or tables that differ from the encoder's.
+        try:
+            symbols = rans.decode(parsed.y_string, indexes, self._y_tables)
+        except CorruptDataError as e:
+            raise DecoderMismatchError(f"decoder mismatch ({e}): the file was crafted, or the entropy tables "
+                                       "disagree between machines or odic versions") from None
         if _symbols_crc(symbols[0], z_hat[0]) != h.symbols_crc:
             raise DecoderMismatchError(
                 "decoder mismatch: the latent symbols decoded here differ from the encoder's "

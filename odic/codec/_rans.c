@@ -1,0 +1,159 @@
+/* Bounds-checked rANS decoding of the strings CompressAI's entropy coder writes.
+ *
+ * The stream format is CompressAI's (64-bit rANS state, 32-bit words, 16-bit probabilities, and
+ * a 4-bit "bypass" escape for values outside a table), so every existing .odic file decodes to
+ * the same symbols. The difference is that no read here depends on trusting the string: every
+ * word read checks the end of the buffer, every table index and symbol is checked against its
+ * table, and a bypass run longer than any encoder writes is an error. A crafted string therefore
+ * ends in ValueError, never in a read outside the memory it was given (docs/bitstream.md,
+ * "Robustness").
+ *
+ * The algorithm is F. Giesen's rANS with 64-bit state (ryg_rans, public domain): the state x
+ * stays in [2^31, 2^63) between symbols; decoding a symbol reads its cumulative frequency from
+ * the low 16 bits, advances x, and pulls one 32-bit little-endian word when x drops below 2^31.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define PRECISION 16
+#define PRECISION_MASK ((1u << PRECISION) - 1)
+#define BYPASS_BITS 4
+#define BYPASS_MAX ((1u << BYPASS_BITS) - 1)
+/* A raw bypass value is at most 32 bits: an encoder never writes more 4-bit chunks. */
+#define MAX_BYPASS_CHUNKS 8
+#define STATE_LOW (1ull << 31)
+
+typedef struct {
+    uint64_t x;
+    const uint8_t *next;
+    const uint8_t *end;
+} Stream;
+
+/* 0 on success, -1 when the string has no whole word left. */
+static int read_word(Stream *s, uint32_t *word) {
+    if (s->end - s->next < 4) return -1;
+    *word = (uint32_t)s->next[0] | (uint32_t)s->next[1] << 8 | (uint32_t)s->next[2] << 16 |
+            (uint32_t)s->next[3] << 24;
+    s->next += 4;
+    return 0;
+}
+
+static int renormalise(Stream *s) {
+    uint32_t word;
+    if (s->x >= STATE_LOW) return 0;
+    if (read_word(s, &word)) return -1;
+    s->x = (s->x << 32) | word;
+    return 0;
+}
+
+static int get_bits(Stream *s, uint32_t *value) {
+    *value = (uint32_t)(s->x & BYPASS_MAX);
+    s->x >>= BYPASS_BITS;
+    return renormalise(s);
+}
+
+/* Why an error: returned as the message of the ValueError. */
+static const char *decode_all(Stream *s, const int32_t *indexes, Py_ssize_t count, const int32_t *cdfs,
+                              Py_ssize_t tables, Py_ssize_t stride, const int32_t *sizes,
+                              const int32_t *offsets, int32_t *out) {
+    uint32_t low, high;
+    if (read_word(s, &low) || read_word(s, &high)) return "string shorter than an rANS state";
+    s->x = (uint64_t)low | (uint64_t)high << 32;
+    for (Py_ssize_t i = 0; i < count; ++i) {
+        const int32_t index = indexes[i];
+        if (index < 0 || index >= tables) return "table index out of range";
+        const int32_t *cdf = cdfs + (Py_ssize_t)index * stride;
+        const int32_t size = sizes[index];
+        if (size < 2 || size > stride) return "table size out of range";
+        /* The symbol is one before the first entry above the cumulative frequency. */
+        const uint32_t cumulative = (uint32_t)(s->x & PRECISION_MASK);
+        int32_t next = 0;
+        while (next < size && (uint32_t)cdf[next] <= cumulative) ++next;
+        if (next == 0 || next > size - 1) return "cumulative frequency outside the table";
+        const int32_t symbol = next - 1;
+        const uint64_t start = (uint32_t)cdf[symbol], frequency = (uint32_t)(cdf[next] - cdf[symbol]);
+        s->x = frequency * (s->x >> PRECISION) + (s->x & PRECISION_MASK) - start;
+        if (renormalise(s)) return "string ends before its last symbol";
+        int64_t value = symbol;
+        const int32_t escape = size - 2;
+        if (symbol == escape) {
+            /* The count of 4-bit chunks: an encoder continues it (chunk 15) only past 14 chunks,
+             * which no 32-bit value needs, so a count above 8 is never valid. */
+            uint32_t chunk, chunks;
+            if (get_bits(s, &chunks)) return "string ends inside a bypass value";
+            if (chunks > MAX_BYPASS_CHUNKS) return "bypass value longer than 32 bits";
+            uint64_t raw = 0;
+            for (uint32_t j = 0; j < chunks; ++j) {
+                if (get_bits(s, &chunk)) return "string ends inside a bypass value";
+                raw |= (uint64_t)chunk << (BYPASS_BITS * j);
+            }
+            value = (int64_t)(raw >> 1);
+            value = (raw & 1) ? -value - 1 : value + escape;
+        }
+        value += offsets[index];
+        if (value < INT32_MIN || value > INT32_MAX) return "symbol outside the 32-bit range";
+        out[i] = (int32_t)value;
+    }
+    return NULL;
+}
+
+static int int32_buffer(Py_buffer *view, const char *name) {
+    if (view->len % 4 != 0 || (view->itemsize != 4 && view->itemsize != 1)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a contiguous int32 buffer", name);
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(decode_doc,
+"decode(string, indexes, cdfs, stride, sizes, offsets) -> bytes\n\n"
+"Decode one symbol per entry of ``indexes`` (int32) from ``string``; symbol i uses table\n"
+"``indexes[i]``: row ``indexes[i]`` of ``cdfs`` (int32, rows of ``stride`` entries), of which the\n"
+"first ``sizes[i]`` are its cumulative frequencies, and ``offsets[i]`` is its first value.\n"
+"Returns the symbols as native int32 bytes; a string that is not a valid stream for these\n"
+"tables raises ValueError.");
+
+static PyObject *decode(PyObject *self, PyObject *args) {
+    Py_buffer string, indexes, cdfs, sizes, offsets;
+    Py_ssize_t stride;
+    PyObject *result = NULL;
+    const char *error = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*y*", &string, &indexes, &cdfs, &stride, &sizes, &offsets)) return NULL;
+    if (int32_buffer(&indexes, "indexes") || int32_buffer(&cdfs, "cdfs") || int32_buffer(&sizes, "sizes") ||
+        int32_buffer(&offsets, "offsets"))
+        goto done;
+    const Py_ssize_t count = indexes.len / 4, tables = sizes.len / 4;
+    if (stride < 2 || cdfs.len / 4 != tables * stride || offsets.len / 4 != tables) {
+        PyErr_SetString(PyExc_ValueError, "cdfs, sizes and offsets describe different numbers of tables");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, count * 4);
+    if (result == NULL) goto done;
+    Stream stream = {0, (const uint8_t *)string.buf, (const uint8_t *)string.buf + string.len};
+    Py_BEGIN_ALLOW_THREADS
+    error = decode_all(&stream, (const int32_t *)indexes.buf, count, (const int32_t *)cdfs.buf, tables, stride,
+                       (const int32_t *)sizes.buf, (const int32_t *)offsets.buf,
+                       (int32_t *)PyBytes_AS_STRING(result));
+    Py_END_ALLOW_THREADS
+    if (error != NULL) {
+        Py_CLEAR(result);
+        PyErr_SetString(PyExc_ValueError, error);
+    }
+done:
+    PyBuffer_Release(&string);
+    PyBuffer_Release(&indexes);
+    PyBuffer_Release(&cdfs);
+    PyBuffer_Release(&sizes);
+    PyBuffer_Release(&offsets);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"decode", decode, METH_VARARGS, decode_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_rans", "Bounds-checked rANS decoding.", -1, methods};
+
+PyMODINIT_FUNC PyInit__rans(void) { return PyModule_Create(&module); }

@@ -1,0 +1,121 @@
+"""The bounds-checked rANS decoder: CompressAI's symbols for valid strings, CorruptDataError for any other."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import odic
+from odic.codec import bitstream, rans, zoo
+from odic.errors import CorruptDataError
+from tests.conftest import random_image
+
+EXAMPLES = int(os.environ.get("ODIC_FUZZ_EXAMPLES", "2000"))
+
+
+def _strings(alpha: float, quality: int, height: int, width: int, seed: int, noise: bool = False):
+    """A codec, one file's parsed strings and the indexes a decoder derives for them."""
+    codec = odic.load_codec(alpha=alpha, quality=quality)
+    image = (np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8) if noise
+             else random_image(height, width, seed=seed))
+    parsed = bitstream.parse(codec.encode(image))
+    z_shape, _ = codec._latent_shapes(*parsed.header.coded_size)
+    z_hat = codec.model.entropy_bottleneck.decompress([parsed.z_string], z_shape)
+    indexes = codec.model.gaussian_conditional.build_indexes(codec._gaussian_params(z_hat)[0])
+    return codec, parsed, z_shape, indexes
+
+
+@pytest.mark.parametrize(("alpha", "quality", "height", "width", "seed"),
+                         [(0.0, 1, 64, 64, 0), (0.0, 2, 100, 37, 1), (0.5, 1, 200, 130, 2), (1.0, 1, 1, 300, 3)])
+def test_valid_strings_decode_to_compressais_symbols(alpha: float, quality: int, height: int, width: int,
+                                                     seed: int) -> None:
+    codec, parsed, z_shape, indexes = _strings(alpha, quality, height, width, seed)
+    eb, gc = codec.model.entropy_bottleneck, codec.model.gaussian_conditional
+    assert torch.equal(rans.decode_hyperlatent(parsed.z_string, eb, codec._z_tables, z_shape),
+                       eb.decompress([parsed.z_string], z_shape))
+    assert torch.equal(rans.decode(parsed.y_string, indexes, codec._y_tables).float(),
+                       gc.decompress([parsed.y_string], indexes))
+
+
+def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
+    """Values outside a table are bypass-coded in 4-bit chunks; up to 2^28 they round-trip exactly."""
+    tables, _, indexes, gc = real
+    values = torch.randint(-3, 4, indexes.shape).float()
+    flat = values.view(-1)
+    flat[::7] = torch.tensor([40.0, -41.0, 1000.0, -70_000.0, 2.0**27, -(2.0**27)]).repeat(flat[::7].numel() // 6 + 1)[
+        : flat[::7].numel()]
+    (string,) = gc.compress(values, indexes)
+    symbols = rans.decode(string, indexes, tables)
+    assert torch.equal(symbols, values.int())
+    assert torch.equal(symbols.float(), gc.decompress([string], indexes))
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple:
+    """The tables of the shipped α = 0 network at its highest quality and a long string of noise."""
+    if not (zoo.DEFAULT_DIR / zoo.MANIFEST).exists():
+        pytest.skip("no shipped weights in odic/weights/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ODIC_WEIGHTS", str(zoo.DEFAULT_DIR))
+        codec, parsed, _, indexes = _strings(0.0, 8, 64, 96, 5, noise=True)
+    assert len(parsed.y_string) > 1000
+    return codec._y_tables, parsed.y_string, indexes, codec.model.gaussian_conditional
+
+
+def _decodes_or_is_corrupt(string: bytes, indexes: torch.Tensor, tables: rans.Tables) -> None:
+    try:
+        assert rans.decode(string, indexes, tables).shape == indexes.shape
+    except CorruptDataError:
+        pass
+
+
+structured = st.one_of(
+    st.binary(max_size=512),
+    st.tuples(st.sampled_from([0x00, 0xFF, 0x0F, 0xF0, 0x80]), st.integers(0, 200_000)).map(
+        lambda t: bytes([t[0]]) * t[1]),
+    st.tuples(st.binary(min_size=8, max_size=8), st.integers(0, 100_000)).map(lambda t: t[0] + b"\xff" * t[1]),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
+@given(string=structured)
+def test_any_string_ends_in_symbols_or_corrupt_data(real: tuple, string: bytes) -> None:
+    tables, _, indexes, _ = real
+    _decodes_or_is_corrupt(string, indexes, tables)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
+@given(cut=st.integers(0, 10_000), tail=st.binary(max_size=64), flips=st.lists(st.tuples(st.integers(0, 10_000),
+                                                                                         st.integers(1, 255))))
+def test_edited_valid_strings_end_in_symbols_or_corrupt_data(real: tuple, cut: int, tail: bytes,
+                                                             flips: list[tuple[int, int]]) -> None:
+    tables, string, indexes, _ = real
+    edited = bytearray(string[: cut % (len(string) + 1)] + tail)
+    for position, mask in flips:
+        if edited:
+            edited[position % len(edited)] ^= mask
+    _decodes_or_is_corrupt(bytes(edited), indexes, tables)
+
+
+def test_the_string_must_hold_every_symbol(real: tuple) -> None:
+    tables, string, indexes, _ = real
+    with pytest.raises(CorruptDataError, match="ends before its last symbol|ends inside a bypass value"):
+        rans.decode(string[:-4], indexes, tables)
+    with pytest.raises(CorruptDataError, match="shorter than an rANS state"):
+        rans.decode(string[:7], indexes, tables)
+
+
+def test_tables_and_indexes_are_checked(real: tuple) -> None:
+    tables, string, indexes, _ = real
+    with pytest.raises(CorruptDataError, match="table index"):
+        rans.decode(string, indexes + len(tables.sizes), tables)
+    with pytest.raises(ValueError, match="different numbers of tables"):
+        from odic.codec import _rans
+
+        _rans.decode(string, indexes.int().numpy(), tables.cdfs, tables.cdfs.shape[1] + 1, tables.sizes,
+                     tables.offsets)
