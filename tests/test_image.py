@@ -104,3 +104,45 @@ def test_sixteen_bit_colour_warns_too() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", ImageConversionWarning)
         load_image(_png(Image.fromarray(random_image(8, 8))))  # 8-bit RGB: no warning
+
+
+def _display_p3_profile() -> bytes:
+    """A minimal ICC v2 RGB display profile (Display P3 primaries adapted to D50, gamma 2.2):
+    enough for LittleCMS, and no ICC file needs to ship with the tests."""
+    import struct
+
+    def s15(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ " + bytes(4) + s15(x) + s15(y) + s15(z)
+
+    name = b"Display P3 (odic test)\0"
+    desc = b"desc" + bytes(4) + struct.pack(">I", len(name)) + name + bytes(4 + 4 + 2 + 1 + 67)
+    curve = b"curv" + bytes(4) + struct.pack(">IH", 1, 0x0233) + bytes(2)
+    tags = [(b"desc", desc), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(0.5151, 0.2412, -0.0011)),
+            (b"gXYZ", xyz(0.2920, 0.6922, 0.0419)), (b"bXYZ", xyz(0.1571, 0.0666, 0.7841)),
+            (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve), (b"cprt", b"text" + bytes(4) + b"none\0\0\0\0")]
+    offset, table, body = 128 + 4 + 12 * len(tags), b"", b""
+    for signature, data in tags:
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data + bytes(-len(data) % 4)
+    size = 128 + 4 + len(table) + len(body)
+    header = (struct.pack(">I", size) + bytes(4) + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ " + bytes(12)
+              + b"acsp" + bytes(24) + bytes(4) + s15(0.9642) + s15(1.0) + s15(0.8249) + bytes(48))
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+def test_a_colour_profile_other_than_srgb_is_converted_with_a_warning() -> None:
+    rgb = random_image(24, 32)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "PNG", icc_profile=_display_p3_profile())
+    with pytest.warns(ImageConversionWarning, match="Display P3.*to sRGB"):
+        converted = load_image(buffer.getvalue()).rgb
+    # P3's red lies outside sRGB: saturated reds clip, and the rest moves measurably.
+    assert np.abs(converted.astype(int) - rgb).mean() > 1
+    from PIL import ImageCms
+
+    srgb = io.BytesIO()
+    Image.fromarray(rgb).save(srgb, "PNG", icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    assert np.array_equal(load_image(srgb.getvalue()).rgb, rgb)  # an sRGB profile changes nothing

@@ -5,6 +5,11 @@ palette, CMYK and other colour modes are converted; 16-bit images are scaled to
 8 bits with a warning; images with an alpha channel are refused unless the
 caller drops alpha; images above ``max_pixels`` are refused *before* their
 pixels are decoded, so a huge file can never exhaust memory.
+
+A ``.odic`` file holds pixels only, in sRGB, the space every network was trained in: the EXIF
+orientation is applied, an embedded colour profile other than sRGB is converted to sRGB (with a
+warning: a wide-gamut photo loses the colours outside sRGB), and EXIF, XMP and ICC data are not
+carried.
 """
 
 from __future__ import annotations
@@ -61,6 +66,32 @@ def _open(source: Union[str, Path, bytes, BinaryIO]) -> Image.Image:
         raise ImageInputError(f"cannot read image: {e}") from None
 
 
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """``im`` in sRGB when it carries another colour profile (RGB, L or CMYK images)."""
+    icc = im.info.get("icc_profile")
+    if not icc or im.mode not in {"RGB", "L", "CMYK"}:
+        return im
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = ImageCms.getProfileDescription(profile).strip()
+    except (OSError, ImageCms.PyCMSError):
+        warnings.warn("unreadable colour profile ignored: pixels taken as sRGB", ImageConversionWarning, stacklevel=4)
+        return im
+    if "srgb" in name.lower().replace(" ", ""):
+        return im
+    try:
+        converted = ImageCms.profileToProfile(im, profile, ImageCms.createProfile("sRGB"),
+                                              outputMode="L" if im.mode == "L" else "RGB")
+    except ImageCms.PyCMSError as e:
+        warnings.warn(f"colour profile {name!r} could not be applied ({e}): pixels taken as sRGB",
+                      ImageConversionWarning, stacklevel=4)
+        return im
+    warnings.warn(f"converted from its colour profile {name!r} to sRGB", ImageConversionWarning, stacklevel=4)
+    return converted  # type: ignore[return-value]
+
+
 def _from_pil(im: Image.Image, drop_alpha: bool) -> LoadedImage:
     has_alpha = im.mode in _ALPHA_MODES or (im.mode == "P" and "transparency" in im.info)
     if has_alpha and not drop_alpha:
@@ -74,7 +105,7 @@ def _from_pil(im: Image.Image, drop_alpha: bool) -> LoadedImage:
     if im.mode == "F":
         raise ImageInputError("floating-point images are not supported")
     grayscale = im.mode in {"L", "1", "LA", "La"} or (im.mode == "P" and _palette_is_gray(im))
-    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+    rgb = np.asarray(_to_srgb(im).convert("RGB"), dtype=np.uint8)
     return LoadedImage(np.ascontiguousarray(rgb), grayscale)
 
 
