@@ -42,7 +42,7 @@ app = typer.Typer(
     help="odic — observer-dependent image compression: a learned image codec tuned for people (α=0), "
     "machines (α=1), or both.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -142,10 +142,59 @@ def _write(target: Optional[Path], data: bytes) -> None:
     atomic_write_bytes(target, data)
 
 
+@dataclass(frozen=True)
+class Report:
+    """How much a per-file command says: ``quiet`` only errors, ``verbose`` a line per file on stderr,
+    ``as_json`` one JSON object per file on stdout (for scripts; not with ``-o -``)."""
+
+    quiet: bool = False
+    verbose: bool = False
+    as_json: bool = False
+
+    def file(self, item: Input, target: Optional[Path], outcome: Optional[Outcome], seconds: float,
+             problem: Optional[str], verb: str) -> None:
+        coded = None if outcome is None else outcome.out_bytes if verb == "encode" else outcome.in_bytes
+        bpp = None if outcome is None or coded is None else round(8 * coded / max(outcome.pixels, 1), 5)
+        if self.as_json:
+            record = {"input": item.label, "output": "-" if target is None else str(target), "ok": problem is None,
+                      "error": problem, "bytes_in": outcome and outcome.in_bytes, "bytes_out": outcome and outcome.out_bytes,
+                      "pixels": outcome and outcome.pixels, "bpp": bpp, "seconds": round(seconds, 4)}
+            typer.echo(json.dumps(record))
+        if self.verbose and outcome is not None:
+            err.print(f"{item.label} → {'-' if target is None else target}: {outcome.in_bytes:,} → "
+                      f"{outcome.out_bytes:,} bytes, {bpp:.3f} bpp, {seconds:.2f} s", markup=False)
+
+
+def _quiet_option() -> Any:
+    return typer.Option(False, "--quiet", help="Print only errors: no warnings, no summary.")
+
+
+def _verbose_option() -> Any:
+    return typer.Option(False, "--verbose", "-v", help="Print a line per file: bytes, bpp, seconds.")
+
+
+def _json_option() -> Any:
+    return typer.Option(False, "--json", help="Print one JSON object per file on stdout.")
+
+
+def _threads_option() -> Any:
+    return typer.Option(0, "--threads", min=0, help="CPU threads for the networks (0: torch's default).")
+
+
+def _report(quiet: bool, verbose: bool, as_json: bool, threads: int) -> Report:
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    return Report(quiet, verbose, as_json)
+
+
 def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Optional[Path]], Outcome], verb: str,
-         force: bool) -> None:
+         force: bool, report: Report = Report()) -> None:
     """Apply ``work`` to every planned input with a progress bar, errors per file, and a summary.
     An existing output is refused before its input is read, unless ``force`` may replace it."""
+    if report.as_json and any(target is None for _, target in plan):
+        fail("--json prints to stdout, which -o - already uses")
     inputs = [item for item, _ in plan]
     total, failed, internal, start = Outcome(), 0, False, time.perf_counter()
     show_bar = len(inputs) > 1 and err.is_terminal
@@ -154,6 +203,7 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
         task = bar.add_task(verb, total=len(inputs), name="")
         for item, target in plan:
             bar.update(task, name=item.relative.name)
+            outcome, problem, began = None, None, time.perf_counter()
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", ImageConversionWarning)
@@ -161,25 +211,25 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
                         outputs.check_replace(target, force)
                     outcome = work(item, target)
                 for w in caught:
-                    if issubclass(w.category, ImageConversionWarning):  # ours; library chatter stays quiet
+                    if issubclass(w.category, ImageConversionWarning) and not report.quiet:  # ours; not library chatter
                         err.print(f"odic: warning: {item.label}: {w.message}", markup=False)
                 total.in_bytes += outcome.in_bytes
                 total.out_bytes += outcome.out_bytes
                 total.pixels += outcome.pixels
             except (OdicError, OSError) as e:
-                failed += 1
-                err.print(f"odic: error: {item.label}: {e}", markup=False)
+                problem = str(e)
             except MemoryError:
-                failed += 1
-                err.print(f"odic: error: {item.label}: out of memory", markup=False)
+                problem = "out of memory"
             except Exception as e:  # a library's own failure on this input: the other inputs go on
-                failed += 1
                 internal = True
-                err.print(f"odic: error: {item.label}: internal error: {type(e).__name__}: {e}".splitlines()[0],
-                          markup=False)
+                problem = f"internal error: {type(e).__name__}: {e}".splitlines()[0]
+            if problem is not None:
+                failed += 1
+                err.print(f"odic: error: {item.label}: {problem}", markup=False)
+            report.file(item, target, outcome, time.perf_counter() - began, problem, verb)
             bar.advance(task)
     done = len(inputs) - failed
-    if len(inputs) > 1:
+    if len(inputs) > 1 and not report.quiet:
         seconds = time.perf_counter() - start
         bpp = 8 * (total.out_bytes if verb == "encode" else total.in_bytes) / max(total.pixels, 1)
         err.print(
@@ -222,6 +272,10 @@ def encode(
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
+    quiet: bool = _quiet_option(),
+    verbose: bool = _verbose_option(),
+    as_json: bool = _json_option(),
+    threads: int = _threads_option(),
 ) -> None:
     """Compress images to .odic files.
 
@@ -248,7 +302,7 @@ def encode(
         _write(target, data)
         return Outcome(len(raw), len(data), image.height * image.width)
 
-    _run(plan, work, "encode", force)
+    _run(plan, work, "encode", force, _report(quiet, verbose, as_json, threads))
 
 
 @app.command()
@@ -259,6 +313,10 @@ def decode(
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
+    quiet: bool = _quiet_option(),
+    verbose: bool = _verbose_option(),
+    as_json: bool = _json_option(),
+    threads: int = _threads_option(),
 ) -> None:
     """Decompress .odic files to images.
 
@@ -282,7 +340,7 @@ def decode(
         _write(target, image)
         return Outcome(len(data), len(image), picture.width * picture.height)
 
-    _run(plan, work, "decode", force)
+    _run(plan, work, "decode", force, _report(quiet, verbose, as_json, threads))
 
 
 @app.command()

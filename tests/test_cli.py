@@ -200,6 +200,22 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     assert "encoded 1/2 files" in r.stderr.decode()
 
 
+def test_json_verbose_and_quiet_report_each_file(tmp_path: Path) -> None:
+    good = _write_png(tmp_path / "good.png", random_image(16, 24))
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"nope")
+    r = run_cli("encode", str(good), str(bad), "-o", str(tmp_path / "out"), "--json", "--threads", "1")
+    assert r.returncode == 2
+    records = {Path(rec["input"]).name: rec for rec in map(json.loads, r.stdout.decode().splitlines())}
+    assert records["good.png"]["ok"] and records["good.png"]["bytes_out"] == (tmp_path / "out" / "good.odic").stat().st_size
+    assert records["good.png"]["bpp"] == pytest.approx(8 * records["good.png"]["bytes_out"] / (16 * 24), abs=1e-4)
+    assert not records["bad.png"]["ok"] and records["bad.png"]["error"]
+    r = run_cli("decode", str(tmp_path / "out" / "good.odic"), "-o", str(tmp_path / "good.png"), "-v")
+    assert r.returncode == 0 and "bpp" in r.stderr.decode() and str(tmp_path / "good.png") in r.stderr.decode()
+    _assert_one_line_error(run_cli("encode", str(good), str(bad), "-o", str(tmp_path / "quiet"), "--quiet"), str(bad))
+    _assert_one_line_error(run_cli("encode", str(good), "-o", "-", "--json"), "--json")
+
+
 def test_usage_errors(tmp_path: Path) -> None:
     _assert_one_line_error(run_cli("encode", "x.png", "--observer", "cat"), "unknown observer")
     _assert_one_line_error(run_cli("encode", "x.png", "--alpha", "0.25"), "no model for alpha=0.25")
