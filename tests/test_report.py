@@ -86,3 +86,31 @@ def test_every_odic_network_is_measured_against_avif(tmp_path: Path) -> None:
     assert rival_bd_table(tmp_path / "summary.csv").count("| avif") == 0
     path.write_text("codec,setting,images,bpp,psnr,msssim\njpeg,q1,2,0.1,25,0.9\n")
     assert rival_bd_table(path) == ""  # no AVIF in the sweep: no table
+
+
+def test_summary_opens_the_document_with_bd_rates_against_avif_and_jpeg(tmp_path: Path) -> None:
+    from odic.eval.report import summary
+
+    experiments = tmp_path / "experiments"
+    (experiments / "kodak").mkdir(parents=True)
+    rows = ["codec,setting,images,bpp,psnr,msssim"]
+    for codec, scale in (("avif", 1.0), ("jpeg", 2.0), ("odic:0", 1.5)):  # equal quality at 1×, 2×, 1.5× the bits
+        rows += [f"{codec},q{i},2,{scale * bpp},{30 + 10 * i},{1 - 0.1 / (i + 1)}" for i, bpp in enumerate((0.1, 0.2, 0.4, 0.8))]
+    (experiments / "kodak" / "summary.csv").write_text("\n".join(rows) + "\n")
+    text = summary(experiments)
+    assert "| odic:0 | +50 / -25 | +50 / -25 |" in text
+    assert "| avif | – / -50 | – / -50 |" in text
+    assert "odic:0 needs +50 to +50 % against AVIF (ahead on 0 of 2) and -25 to -25 % against JPEG (ahead on 2 of 2)." in text
+    out = tmp_path / "results.md"
+    write_report(experiments, out)
+    assert out.read_text().index("## Summary") < out.read_text().index("## kodak")
+
+
+def test_an_infinite_psnr_is_shown_as_a_dash_with_the_reason(tmp_path: Path) -> None:
+    from odic.eval.report import csv_table
+
+    path = tmp_path / "summary.csv"
+    path.write_text("codec,setting,images,bpp,psnr,msssim\njpeg,q60,2,1.2,inf,0.98\njpeg,q5,2,0.1,27.1,0.9\n")
+    text = csv_table(path)
+    assert "| inf |" not in text and "| jpeg | q60 | 2 | 1.200 | – | 0.9800 |" in text
+    assert "infinite mean PSNR (jpeg q60)" in text

@@ -1,4 +1,9 @@
-"""Rate curves: one figure per quality metric, one line per codec."""
+"""Rate curves: one figure per quality metric, one line per codec.
+
+Every codec keeps one colour and one marker in every figure (``STYLES``), rates are on a log
+axis (the interesting range, 0.05–0.5 bpp, would otherwise be squeezed into a corner), and
+MS-SSIM is drawn in dB, −10·log10(1 − MS-SSIM), where linear MS-SSIM bunches everything above 0.95.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,18 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 
+from odic.eval.bjontegaard import msssim_db
 from odic.observers import display_name
 
 LABELS = {"psnr": "PSNR (dB)", "msssim": "MS-SSIM", "bpp": "bpp"}
+#: codec → (colour, marker), the same in every figure; odic's networks are the solid, heavier lines.
+STYLES = {
+    "odic:0": ("#d62728", "o"), "odic:0.5": ("#9467bd", "o"), "odic:1": ("#8c564b", "o"),
+    "avif": ("#1f77b4", "s"), "heic": ("#17becf", "D"), "webp": ("#2ca02c", "^"), "webp-half": ("#98df8a", "v"),
+    "jpeg": ("#7f7f7f", "x"), "jpeg444": ("#bcbd22", "+"), "jpeg2000": ("#ff7f0e", "P"),
+    "jpegxl": ("#e377c2", "*"), "jpegxl-half": ("#f7b6d2", "h"),
+}
+_SPARE_MARKERS = "<>p8d"
 
 
 def metric_label(metric: str) -> str:
@@ -37,6 +51,14 @@ def _save(fig: plt.Figure, ax: plt.Axes, path: Path, legend_size: int) -> Path:
     return path
 
 
+def style(codec: str, index: int) -> dict:
+    """Matplotlib keywords of ``codec``'s line; codecs without a fixed style take spare ones by ``index``."""
+    color, marker = STYLES.get(codec, (f"C{index % 10}", _SPARE_MARKERS[index % len(_SPARE_MARKERS)]))
+    heavy = codec.startswith("odic")
+    return {"color": color, "marker": marker, "linewidth": 2.2 if heavy else 1.2, "markersize": 5 if heavy else 4,
+            "linestyle": "-" if heavy else "--"}
+
+
 def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: str = "") -> list[Path]:
     """Write ``<metric>_vs_bpp.png`` for each metric present in the summary rows."""
     by_codec: dict[str, list[dict]] = defaultdict(list)
@@ -44,15 +66,16 @@ def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: 
         by_codec[row["codec"]].append(row)
     written = []
     for metric in metrics:
-        fig, ax = plt.subplots(figsize=(6, 4.2))
-        for codec, points in sorted(by_codec.items()):
-            points = sorted((p for p in points if p.get(metric) is not None), key=lambda p: p["bpp"])
+        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+        for i, (codec, points) in enumerate(sorted(by_codec.items())):
+            points = sorted((p for p in points if p.get(metric) is not None and p.get("bpp")), key=lambda p: p["bpp"])
+            values = [msssim_db(p[metric]) if metric == "msssim" else p[metric] for p in points]
             if points:
-                ax.plot([p["bpp"] for p in points], [p[metric] for p in points], marker="o", label=codec,
-                        linewidth=2.2 if codec.startswith("odic") else 1.2)
-        label = metric_label(metric)
-        ax.set(xlabel="bits per pixel", ylabel=label, title=title or label)
-        written.append(_save(fig, ax, out / f"{metric_slug(metric)}_vs_bpp.png", legend_size=8))
+                ax.plot([p["bpp"] for p in points], values, label=codec, **style(codec, i))
+        label = "MS-SSIM (dB)" if metric == "msssim" else metric_label(metric)
+        ax.set_xscale("log")
+        ax.set(xlabel="bits per pixel (log scale)", ylabel=label, title=title or label)
+        written.append(_save(fig, ax, out / f"{metric_slug(metric)}_vs_bpp.png", legend_size=7))
     return written
 
 
