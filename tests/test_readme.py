@@ -25,5 +25,5 @@ def test_readme_example_runs(index: int, tmp_path: Path, monkeypatch: pytest.Mon
     for name in ("cat", "dog"):
         Path("photos", name).mkdir(parents=True)
         Image.fromarray(random_image(40, 56)).save(f"photos/{name}/1.png")
-    exec(compile(BLOCKS[index], f"README.md[python {index}]", "exec"), {})
+    exec(compile(BLOCKS[index], f"README.md[python {index}]", "exec"), {"__name__": "__main__"})
     assert Path("photo_decoded.png").exists() or "photo_decoded" not in BLOCKS[index]

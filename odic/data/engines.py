@@ -32,8 +32,11 @@ def local(worker: Worker, jobs: Sequence[Any], workers: int) -> Iterator[Any]:
     if workers <= 1:
         yield from map(worker, jobs)
         return
-    # spawn, not fork: a forked child of a process that already ran torch can deadlock in OpenMP.
-    context = multiprocessing.get_context("spawn")
+    # Not fork: a forked child of a process that already ran torch can deadlock in OpenMP. A fork
+    # server that has imported the codec (and never run it) starts each worker in milliseconds,
+    # where spawn made every worker import torch and CompressAI again (seconds each).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["odic.codec.codec", "odic.codec.zoo", "odic.data.dataset"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_share_cores, initargs=(workers,)) as pool:
         yield from pool.map(worker, jobs)
 
