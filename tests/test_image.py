@@ -141,6 +141,7 @@ def test_a_colour_profile_other_than_srgb_is_converted_with_a_warning() -> None:
         converted = load_image(buffer.getvalue()).rgb
     # P3's red lies outside sRGB: saturated reds clip, and the rest moves measurably.
     assert np.abs(converted.astype(int) - rgb).mean() > 1
+    assert np.array_equal(load_image(buffer.getvalue(), to_srgb=False).rgb, rgb)  # benchmarks: pixels as stored
     from PIL import ImageCms
 
     srgb = io.BytesIO()

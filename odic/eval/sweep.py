@@ -159,7 +159,8 @@ def evaluate(job: Job, observers: Sequence[str]) -> dict:
     """Compress, decode, measure and classify one image (runs in a worker process)."""
     from odic.observers import create_evaluator
 
-    rgb = load_image(job.image).rgb
+    # Pixels as stored, profile or not: the protocol every committed result was measured with.
+    rgb = load_image(job.image, to_srgb=False).rgb
     if job.input_size:
         rgb = network_input(rgb, job.input_size)
     data, decoded = compress(job, rgb)
