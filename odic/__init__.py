@@ -24,7 +24,8 @@ _HOMES = {
     "Codec": "odic.codec.codec", "OdicError": "odic.errors", "CompressedImageFolder": "odic.data.folder",
     "compress_dataset": "odic.data.dataset", "decompress_dataset": "odic.data.dataset",
 }
-__all__ = sorted(_HOMES)
+__all__ = ["Codec", "CompressedImageFolder", "OdicError", "compress_dataset", "decode", "decompress_dataset",
+           "encode", "info", "load_codec"]
 
 if TYPE_CHECKING:
     from odic.api import decode, encode, info, load_codec

@@ -62,7 +62,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def root(
     show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Print odic's version and exit."),
 ) -> None:

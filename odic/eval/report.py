@@ -215,15 +215,16 @@ def summary(experiments: Path) -> str:
         codecs = sorted({r["codec"] for r in rows}, key=lambda c: (not c.startswith("odic"), c))
         bd = {(anchor, m): {e["codec"]: e[m] for e in bd_table(rows, anchor, [m])} for anchor in ANCHORS
               for m in metrics}
-        def cell(codec: str, metric: str) -> str:
-            values = ["–" if codec == a else f"{bd[a, metric][codec]:+.0f}" if bd[a, metric][codec] == bd[a, metric][codec]
-                      else "n/a" for a in ANCHORS]
-            return " / ".join(values)
-
         header = ["codec"] + [metric_label(m).removeprefix("top-1 ") for m in metrics]
-        table = [[c] + [cell(c, m) for m in metrics] for c in codecs]
+        table = [[c] + [_against_anchors(bd, c, m) for m in metrics] for c in codecs]
         parts += [f"**{title}**", markdown_table(header, table), _standing(bd, metrics, codecs)]
     return "\n\n".join(parts)
+
+
+def _against_anchors(bd: dict, codec: str, metric: str) -> str:
+    """"+46 / -13": the codec's BD-rate against each anchor ("–" against itself)."""
+    values = [bd[a, metric].get(codec, float("nan")) for a in ANCHORS]
+    return " / ".join("–" if codec == a else f"{v:+.0f}" if v == v else "n/a" for a, v in zip(ANCHORS, values))
 
 
 def _standing(bd: dict, metrics: Sequence[str], codecs: Sequence[str]) -> str:

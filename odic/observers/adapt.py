@@ -113,18 +113,18 @@ def adapt(cfg: AdaptConfig, progress: bool = False) -> Path:
     student = copy.deepcopy(teacher)
     student.model.requires_grad_(True)  # batch-norm statistics stay frozen: FeatureObserver never trains them
     opt = torch.optim.Adam(student.model.parameters(), lr=cfg.lr)
-    step = 0
+    start = 0
     if ckpt.exists():
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
         student.model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
-        step = state["step"]
+        start = state["step"]
     files = [p for d in cfg.train for p in find_images(Path(d))]
     if not files:
         raise OdicError(f"no training images in {', '.join(cfg.train)}")
     short, crop = _eval_scale(teacher)
     pairs = compressed_pairs(files, cfg.codec, cfg.rate, short, progress)
-    for step in track(range(step, cfg.steps), description="adapt", disable=not progress):
+    for step in track(range(start, cfg.steps), description="adapt", disable=not progress):
         clean, degraded = (t.contiguous(memory_format=torch.channels_last)
                            for t in _batch(pairs, crop, cfg.batch, cfg.seed, step))
         with fast_context():  # bf16 where the CPU has it: 5× faster, and only the student's weights are kept

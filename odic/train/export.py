@@ -95,7 +95,7 @@ def _rates(cfg: dict, model: CompressionModel, quality: Optional[int],
     config = TrainConfig(**{f.name: cfg[f.name] for f in dataclasses.fields(TrainConfig) if f.name in cfg})
     schedule = rate_schedule(config, model.rate_gain.levels, get_architecture(cfg["architecture"]).stride)  # type: ignore[union-attr]
     trained = {r.level + 1: zoo.Rate(r.level + 1, r.lmbda, r.level, r.resample) for r in schedule}
-    for shipped, source in (half_size or {}).items():
+    for source in (half_size or {}).values():
         if source not in trained:
             raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, trained))}")
     rates = {**trained, **{shipped: zoo.Rate(shipped, trained[source].lmbda, trained[source].level, resample=2)

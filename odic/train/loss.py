@@ -51,7 +51,7 @@ from odic.observers.timm_observers import FeatureObserver, feature_distance
 
 
 def likelihood_bpp(likelihoods: dict[str, Tensor], num_pixels: int) -> Tensor:
-    return sum(torch.log(l.float()).sum() for l in likelihoods.values()) / (-math.log(2) * num_pixels)
+    return sum(torch.log(p.float()).sum() for p in likelihoods.values()) / (-math.log(2) * num_pixels)
 
 
 @dataclass
