@@ -108,6 +108,8 @@ def test_the_string_must_hold_every_symbol(real: tuple) -> None:
         rans.decode(string[:-4], indexes, tables)
     with pytest.raises(CorruptDataError, match="shorter than an rANS state"):
         rans.decode(string[:7], indexes, tables)
+    with pytest.raises(CorruptDataError, match="longer than its symbols"):
+        rans.decode(string + bytes(4), indexes, tables)
 
 
 def test_tables_and_indexes_are_checked(real: tuple) -> None:

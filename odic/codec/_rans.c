@@ -6,7 +6,7 @@
  * word read checks the end of the buffer, every table index and symbol is checked against its
  * table, and a bypass run longer than any encoder writes is an error. A crafted string therefore
  * ends in ValueError, never in a read outside the memory it was given (docs/bitstream.md,
- * "Robustness").
+ * "Robustness"). A string must also end exactly where its last symbol does, as every encoder's does.
  *
  * The algorithm is F. Giesen's rANS with 64-bit state (ryg_rans, public domain): the state x
  * stays in [2^31, 2^63) between symbols; decoding a symbol reads its cumulative frequency from
@@ -95,6 +95,8 @@ static const char *decode_all(Stream *s, const int32_t *indexes, Py_ssize_t coun
         if (value < INT32_MIN || value > INT32_MAX) return "symbol outside the 32-bit range";
         out[i] = (int32_t)value;
     }
+    /* An encoder writes exactly the words its decoder reads: anything left over is not its output. */
+    if (s->next != s->end) return "string longer than its symbols";
     return NULL;
 }
 
