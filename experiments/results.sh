@@ -61,4 +61,4 @@ if [ -z "$QUALITIES" ]; then
   COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
 fi
 
-odic report experiments --only kodak,imagenet,imagenet-500,imagenet-224,tradeoff,bench --out docs/results.md
+odic report experiments --only kodak,imagenet,imagenet-500,imagenet-224,tradeoff,bench --out docs/results.md --replot

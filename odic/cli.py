@@ -781,13 +781,18 @@ def report(
     title: str = typer.Option("Results", "--title", help="The document's heading."),
     command: str = typer.Option("bash experiments/results.sh", "--command", help="The command the header names "
                                 "as the way to regenerate the document."),
+    replot: bool = typer.Option(False, "--replot", help="First redraw every folder's rate curves from its "
+                                "summary.csv, so that all plots share the current codec styles."),
 ) -> None:
     """Write docs/results.md from the committed experiment results (tables, BD-rates, plots)."""
-    from odic.eval.report import write_report
+    from odic.eval.report import redraw_rate_curves, write_report
 
     if not experiments.is_dir():
         fail(f"{experiments}: not a folder")
     names = [n for n in only.split(",") if n] or None
+    if replot:
+        for path in redraw_rate_curves(experiments, names):
+            err.print(f"redrew {path}")
     err.print(f"wrote {write_report(experiments, out, names, title, command)}")
 
 

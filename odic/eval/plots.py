@@ -69,10 +69,12 @@ def rate_curves(rows: Sequence[dict], metrics: Sequence[str], out: Path, title: 
         fig, ax = plt.subplots(figsize=(6.4, 4.4))
         for i, (codec, points) in enumerate(sorted(by_codec.items())):
             points = sorted((p for p in points if p.get(metric) is not None and p.get("bpp")), key=lambda p: p["bpp"])
-            values = [msssim_db(p[metric]) if metric == "msssim" else p[metric] for p in points]
+            values = [msssim_db(p[metric]) if metric == "msssim" else 100 * p[metric] if metric.startswith("top")
+                      else p[metric] for p in points]
             if points:
                 ax.plot([p["bpp"] for p in points], values, label=codec, **style(codec, i))
-        label = "MS-SSIM (dB)" if metric == "msssim" else metric_label(metric)
+        label = ("MS-SSIM (dB)" if metric == "msssim" else f"{metric_label(metric)} (%)" if metric.startswith("top")
+                 else metric_label(metric))
         ax.set_xscale("log")
         ax.set(xlabel="bits per pixel (log scale)", ylabel=label, title=title or label)
         written.append(_save(fig, ax, out / f"{metric_slug(metric)}_vs_bpp.png", legend_size=7))
