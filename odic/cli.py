@@ -796,6 +796,36 @@ def report(
     err.print(f"wrote {write_report(experiments, out, names, title, command)}")
 
 
+@app.command()
+def compare(
+    image: Path = typer.Argument(..., help="The photo to compare codecs on."),
+    bpp: float = typer.Option(0.25, "--bpp", min=0.01, help="Target rate: every codec at about this file size."),
+    codecs: str = typer.Option("odic:0,odic:1,avif,webp,jpeg", "--codecs", help="Comma-separated: odic:ALPHA or a "
+                               "classical codec (jpeg, webp, avif, jpeg2000, jpegxl, heic)."),
+    observer: Optional[str] = typer.Option(None, "--observer", help="A classifier for top-5 labels under each picture "
+                                           "(lite2, tflite:PATH, onnx:PATH; needs the 'observers' extra)."),
+    output: Path = typer.Option(Path("compare.html"), "-o", "--output", help="The HTML page to write."),
+    force: bool = _force_option(),
+) -> None:
+    """One self-contained HTML page: each codec at the same file size, side by side, zoom and
+    pan together, flicker and slider against the original, with bytes, bpp, PSNR and MS-SSIM."""
+    from odic.compare import page, panels
+
+    try:
+        outputs.check_plan([(image, output)], [str(image)])
+        if output.exists() and not force:
+            raise OdicError(f"{output} exists (--force replaces it)")
+        loaded = load_image(image.read_bytes())
+        found = panels(loaded, [c for c in codecs.split(",") if c], bpp, observer)
+    except (OdicError, OSError, ValueError) as e:
+        fail(str(e))
+    atomic_write_bytes(output, page(image.name, bpp, found, observer).encode())
+    for p in found[1:]:
+        err.print(f"{p.codec:10s} {p.setting:14s} {p.num_bytes:8,d} bytes {p.bpp:.3f} bpp  PSNR {p.psnr:.2f}  MS-SSIM "
+                  + ("–" if p.msssim is None else f"{p.msssim:.4f}"), markup=False)
+    err.print(f"wrote {output}")
+
+
 @app.command("compress-dataset")
 def compress_dataset_cmd(
     src: Path = typer.Argument(..., help="Folder of images (recursive)."),
