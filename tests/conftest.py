@@ -8,10 +8,12 @@ fixture exports small randomly initialised models through the same
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -53,6 +55,17 @@ def _use_test_weights(weights_dir: Path):
         os.environ.pop("ODIC_WEIGHTS", None)
     else:
         os.environ["ODIC_WEIGHTS"] = old
+
+
+@contextlib.contextmanager
+def shipped_weights() -> Iterator[None]:
+    """Inside it, odic finds the shipped networks (odic/weights/) instead of the test models; a test
+    that needs real tables skips where a checkout has no shipped weights."""
+    if not (zoo.DEFAULT_DIR / zoo.MANIFEST).exists():
+        pytest.skip("no shipped weights in odic/weights/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ODIC_WEIGHTS", str(zoo.DEFAULT_DIR))
+        yield
 
 
 def random_image(height: int, width: int, seed: int = 0, channels: int = 3) -> np.ndarray:

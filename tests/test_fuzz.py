@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import odic
-from odic.codec import bitstream, zoo
+from odic.codec import bitstream
 from odic.codec.bitstream import Header
 from odic.codec.codec import Codec
 from odic.errors import OdicError
-from tests.conftest import random_image
+from tests.conftest import random_image, shipped_weights
 
 EXAMPLES = int(os.environ.get("ODIC_FUZZ_EXAMPLES", "2000"))
 _CACHE: dict[str, bytes] = {}
@@ -93,10 +93,7 @@ hostile_string = st.one_of(
 
 @pytest.fixture(scope="module")
 def shipped() -> Codec:
-    if not (zoo.DEFAULT_DIR / zoo.MANIFEST).exists():
-        pytest.skip("no shipped weights in odic/weights/")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ODIC_WEIGHTS", str(zoo.DEFAULT_DIR))
+    with shipped_weights():
         return odic.load_codec(alpha=0.0, quality=5)
 
 

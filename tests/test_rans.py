@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import odic
-from odic.codec import bitstream, rans, zoo
+from odic.codec import bitstream, rans
 from odic.errors import CorruptDataError
-from tests.conftest import random_image
+from tests.conftest import random_image, shipped_weights
 
 EXAMPLES = int(os.environ.get("ODIC_FUZZ_EXAMPLES", "2000"))
 
@@ -58,10 +58,7 @@ def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
 @pytest.fixture(scope="module")
 def real() -> tuple:
     """The tables of the shipped α = 0 network at its highest quality and a long string of noise."""
-    if not (zoo.DEFAULT_DIR / zoo.MANIFEST).exists():
-        pytest.skip("no shipped weights in odic/weights/")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ODIC_WEIGHTS", str(zoo.DEFAULT_DIR))
+    with shipped_weights():
         codec, parsed, _, indexes = _strings(0.0, 8, 64, 96, 5, noise=True)
     assert len(parsed.y_string) > 1000
     return codec._y_tables, parsed.y_string, indexes, codec.model.gaussian_conditional
