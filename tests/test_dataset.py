@@ -92,6 +92,11 @@ def test_compressed_image_folder(tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     labels.write_text("file,class_index\nimg4.png,42\n")
     assert CompressedImageFolder(tmp_path / "dst", labels=labels)[i][1] == 42
+    # Picklable: two DataLoader workers decode the same tensors as this process.
+    from torch.utils.data import DataLoader
+
+    loaded = [x for batch, _ in DataLoader(folder, batch_size=3, num_workers=2) for x in batch]
+    assert all(torch.equal(a, folder[k][0]) for k, a in enumerate(loaded))
 
 
 def test_ray_engine_writes_the_same_files_as_local(tmp_path: Path) -> None:
