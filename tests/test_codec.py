@@ -121,3 +121,21 @@ def test_the_limit_holds_for_the_padded_area_the_networks_run_on() -> None:
     data = bitstream.serialize(thin, parsed.z_string, parsed.y_string)
     with pytest.raises(ImageTooLargeError, match="padded"):
         odic.decode(data, max_pixels=4 << 20)  # inside the limit, but padded to 64 rows it is 64 MP
+
+
+def test_tiled_transforms_give_the_untiled_file_and_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big pictures run g_a and g_s tile by tile (bounded memory); small tiles here force it on a
+    small picture, whose file and pixels must come out as without tiles (pixels within 1 level,
+    from floating-point summation order at most)."""
+    from odic.codec import codec as codec_module
+
+    codec = zoo.load(zoo.find(0.0, 1))
+    image = random_image(150, 230, seed=11)
+    untiled = codec.encode(image)
+    pixels = np.asarray(codec.decode(untiled), dtype=int)
+    monkeypatch.setattr(codec_module, "TILE", 3)
+    tiled = codec.encode(image)
+    assert abs(len(tiled) - len(untiled)) <= 0.001 * len(untiled)
+    for data in (tiled, untiled):
+        difference = np.abs(np.asarray(codec.decode(data), dtype=int) - pixels)
+        assert difference.max() <= 1 and difference.mean() < 0.01

@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 import zlib
 from dataclasses import dataclass
-from typing import Optional
+from fractions import Fraction
+from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -54,6 +55,37 @@ class Encoded:
 def _symbols_crc(y_symbols: Tensor, z_hat: Tensor) -> int:
     crc = zlib.crc32(z_hat.float().contiguous().numpy().tobytes())
     return zlib.crc32(y_symbols.to(torch.int32).contiguous().numpy().tobytes(), crc)
+
+
+#: Tiles of the analysis and synthesis transforms, in latents (16 px each): a picture larger than
+#: one tile runs through them tile by tile, so their activations (about 0.2 GB per megapixel at
+#: once) stay those of one tile whatever the image size. The margin (latents around each tile)
+#: covers the transforms' receptive fields (≈ 2.3 latents for g_s, 30 px for g_a), so a tile's
+#: interior comes out as it would untiled, up to floating-point summation order.
+TILE = 64
+TILE_MARGIN = 4
+
+
+def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, tile: int, margin: int) -> Tensor:
+    """``transform`` applied to overlapping tiles of ``x`` and the tiles' interiors stitched.
+
+    ``transform`` maps an h × w input to h·scale × w·scale; ``tile`` and ``margin`` are in input
+    units and chosen so that every boundary maps to whole output units.
+    """
+    height, width = x.shape[-2:]
+    if height <= tile + margin and width <= tile + margin:
+        return transform(x)
+    rows = []
+    for top in range(0, height, tile):
+        row = []
+        for left in range(0, width, tile):
+            t0, l0 = max(0, top - margin), max(0, left - margin)
+            out = transform(x[..., t0: min(height, top + tile + margin), l0: min(width, left + tile + margin)])
+            rows_kept = slice(int((top - t0) * scale), int((min(height, top + tile) - t0) * scale))
+            cols_kept = slice(int((left - l0) * scale), int((min(width, left + tile) - l0) * scale))
+            row.append(out[..., rows_kept, cols_kept])
+        rows.append(torch.cat(row, dim=-1))
+    return torch.cat(rows, dim=-2)
 
 
 def to_uint8(x: Tensor) -> np.ndarray:
@@ -130,8 +162,20 @@ class Codec:
 
     def _synthesis(self, y_hat: Tensor) -> Tensor:
         y_hat = self.model.rate_gain.unscale(y_hat, self.level)  # type: ignore[operator]
-        with fast_context(enabled=self.fast):
-            return self.model.g_s(y_hat.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+
+        def g_s(y: Tensor) -> Tensor:
+            with fast_context(enabled=self.fast):
+                return self.model.g_s(y.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+
+        return tiled(g_s, y_hat, Fraction(self.arch.y_stride), TILE, TILE_MARGIN)
+
+    def _analysis(self, padded: Tensor) -> Tensor:
+        def g_a(x: Tensor) -> Tensor:
+            with fast_context(enabled=self.fast):
+                return self.model.g_a(x.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+
+        s = self.arch.y_stride
+        return tiled(g_a, padded, Fraction(1, s), TILE * s, TILE_MARGIN * s)
 
     @torch.inference_mode()
     def encode_batch(self, x: Tensor, grayscale: bool = False, reconstruct: bool = False) -> list[Encoded]:
@@ -143,10 +187,8 @@ class Codec:
         if x.ndim != 4 or x.shape[1] != 3:
             raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
         height, width = x.shape[-2:]
-        padded = self._pad(shrink(x.float(), self.resample)).contiguous(memory_format=torch.channels_last)
-        with fast_context(enabled=self.fast):
-            y = self.model.g_a(padded)  # type: ignore[operator]
-        y = self.model.rate_gain.scale(y.float(), self.level).contiguous()  # type: ignore[operator]
+        padded = self._pad(shrink(x.float(), self.resample))
+        y = self.model.rate_gain.scale(self._analysis(padded), self.level).contiguous()  # type: ignore[operator]
         with fast_context(enabled=self.fast):
             z = self.model.h_a(self.arch.hyper_input(y))  # type: ignore[operator]
         z = z.float().contiguous()
