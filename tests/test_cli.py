@@ -210,8 +210,8 @@ def test_json_verbose_and_quiet_report_each_file(tmp_path: Path) -> None:
     assert records["good.png"]["ok"] and records["good.png"]["bytes_out"] == (tmp_path / "out" / "good.odic").stat().st_size
     assert records["good.png"]["bpp"] == pytest.approx(8 * records["good.png"]["bytes_out"] / (16 * 24), abs=1e-4)
     assert not records["bad.png"]["ok"] and records["bad.png"]["error"]
-    r = run_cli("decode", str(tmp_path / "out" / "good.odic"), "-o", str(tmp_path / "good.png"), "-v")
-    assert r.returncode == 0 and "bpp" in r.stderr.decode() and str(tmp_path / "good.png") in r.stderr.decode()
+    r = run_cli("decode", str(tmp_path / "out" / "good.odic"), "-o", str(tmp_path / "decoded.png"), "-v")
+    assert r.returncode == 0 and "bpp" in r.stderr.decode() and str(tmp_path / "decoded.png") in r.stderr.decode()
     _assert_one_line_error(run_cli("encode", str(good), str(bad), "-o", str(tmp_path / "quiet"), "--quiet"), str(bad))
     _assert_one_line_error(run_cli("encode", str(good), "-o", "-", "--json"), "--json")
 
