@@ -1,4 +1,4 @@
-"""The Python API: ``encode``, ``decode``, ``load_codec``, ``info``.
+"""The Python API: ``encode``, ``encode_image``, ``decode``, ``load_codec``, ``info``.
 
 The CLI is a thin shell over these functions. Importing this module costs no torch: the
 networks load on the first encode or decode.
@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Optional
 
 from odic.codec import bitstream, zoo
 from odic.codec.bitstream import Header
-from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource
+from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from odic.errors import ArgumentError
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from odic.codec.codec import Codec
+    from odic.codec.codec import Codec, Encoded
 
 
 def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None) -> float:
@@ -34,23 +34,61 @@ def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None)
     return alpha
 
 
-def load_codec(alpha: Optional[float] = None, quality: Optional[int] = None, *, observer: Optional[str] = None) -> Codec:
-    """The installed model for (α, quality); α = 0 serves people, α = 1 machines."""
+def load_codec(alpha: Optional[float] = None, quality: Optional[float] = None, *,
+               observer: Optional[str] = None) -> Codec:
+    """The installed model for (α, quality); α = 0 serves people, α = 1 machines. Any quality
+    from the lowest to the highest shipped one works, in steps of 1/256."""
     return zoo.load(zoo.find(resolve_alpha(alpha, observer), quality))
+
+
+def check_rate(quality: Optional[float] = None, bpp: Optional[float] = None, size: Optional[int] = None) -> None:
+    """Refuse a request that sets the rate twice or asks for no bits."""
+    if sum(v is not None for v in (quality, bpp, size)) > 1:
+        raise ArgumentError("give one of quality, bpp and size")
+    if (bpp is not None and not bpp > 0) or (size is not None and size < 1):
+        raise ArgumentError("a target bpp or size must be positive")
+
+
+def encode_image(
+    image: LoadedImage,
+    alpha: Optional[float] = None,
+    quality: Optional[float] = None,
+    *,
+    observer: Optional[str] = None,
+    bpp: Optional[float] = None,
+    size: Optional[int] = None,
+    reconstruct: bool = False,
+) -> Encoded:
+    """Encode a loaded image at a quality, or at the highest quality whose file takes at most
+    ``bpp`` bits per pixel or ``size`` bytes (without either, the middle quality)."""
+    check_rate(quality, bpp, size)
+    alpha = resolve_alpha(alpha, observer)
+    if bpp is None and size is None:
+        return load_codec(alpha, quality).encode_image(image, reconstruct)
+    from odic.codec.target import encode_to_size
+
+    if size is None:
+        assert bpp is not None
+        size = int(bpp * image.height * image.width / 8)
+    return encode_to_size(image, alpha, size, reconstruct)
 
 
 def encode(
     image: ImageSource,
     alpha: Optional[float] = None,
-    quality: Optional[int] = None,
+    quality: Optional[float] = None,
     *,
     observer: Optional[str] = None,
+    bpp: Optional[float] = None,
+    size: Optional[int] = None,
     drop_alpha: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> bytes:
-    """Compress an image (path, bytes, PIL image or uint8 array) to ``.odic`` bytes."""
-    codec = load_codec(alpha, quality, observer=observer)
-    return codec.encode(image, drop_alpha=drop_alpha, max_pixels=max_pixels)
+    """Compress an image (path, bytes, PIL image or uint8 array) to ``.odic`` bytes, at a
+    ``quality`` or at most ``bpp`` bits per pixel or ``size`` bytes."""
+    check_rate(quality, bpp, size)
+    loaded = load_image(image, drop_alpha=drop_alpha, max_pixels=max_pixels)
+    return encode_image(loaded, alpha, quality, observer=observer, bpp=bpp, size=size).data
 
 
 def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:

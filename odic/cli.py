@@ -9,6 +9,7 @@ exit status is 2 if any input failed. Nothing half-written is ever left behind.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 import warnings
@@ -35,7 +36,7 @@ from odic.codec import zoo
 from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageConversionWarning, load_image
 from odic.data.files import IMAGE_SUFFIXES, Input, expand
-from odic.errors import OdicError
+from odic.errors import ArgumentError, OdicError
 from odic.fsutil import atomic_write_bytes
 
 app = typer.Typer(
@@ -85,6 +86,17 @@ class Outcome:
 #: Larger inputs are refused before they are read: a 64 MP photo is far below it, a sparse or
 #: runaway file (a 20 GB ".png") would otherwise be read whole into memory.
 DEFAULT_MAX_BYTES = 1 << 30
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from "20000", "20KB" / "20k" (×1000) or "20KiB" (×1024), as file sizes are written."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if match is None or match[2] not in _SIZE_UNITS:
+        raise ArgumentError(f"cannot read {text!r} as a size (e.g. 20000, 20KB, 20KiB, 1.5MB)")
+    return int(float(match[1]) * _SIZE_UNITS[match[2]])
 
 
 def _read(item: Input, max_bytes: int) -> bytes:
@@ -267,7 +279,13 @@ def encode(
     alpha: Optional[float] = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
                                           help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier features)."),
     observer: Optional[str] = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index of the model (see 'odic models'); higher = more bits. Default: the middle one."),
+    quality: Optional[float] = typer.Option(None, "--quality", "-q", help="Quality, from the lowest to the highest "
+                                            "shipped one (see 'odic models'), fractions too; higher = more bits. "
+                                            "Default: the middle shipped one."),
+    bpp: Optional[float] = typer.Option(None, "--bpp", help="Instead of --quality: the highest quality whose file "
+                                        "takes at most this many bits per pixel."),
+    size: Optional[str] = typer.Option(None, "--size", help="Instead of --quality: the highest quality whose file "
+                                       "takes at most this many bytes, e.g. 20000, 20KB or 20KiB."),
     drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
@@ -281,16 +299,20 @@ def encode(
 
     α chooses the observer the bits are spent for: people (0, MS-SSIM),
     machines (1, an ImageNet classifier's features) or a mix. A higher quality
-    index spends more bits. Errors are per file; the exit status is 2 if any failed.
+    spends more bits; --bpp and --size find the highest quality that fits instead.
+    Errors are per file; the exit status is 2 if any failed.
 
     \b
     Examples:
       odic encode photo.png                       # -> photo.odic
-      odic encode photos/ -o out/ --observer machine -q 3
+      odic encode photos/ -o out/ --observer machine -q 3.5
+      odic encode photo.png --size 20KB
       cat photo.png | odic encode - > photo.odic
     """
     try:
-        codec = api.load_codec(alpha, quality, observer=observer)
+        budget = None if size is None else parse_size(size)
+        api.check_rate(quality, bpp, budget)
+        api.load_codec(alpha, quality, observer=observer)  # a bad α or quality fails before any file
     except (OdicError, ValueError) as e:
         fail(str(e))
     plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".odic")
@@ -298,7 +320,7 @@ def encode(
     def work(item: Input, target: Optional[Path]) -> Outcome:
         raw = _read(item, max_bytes)
         image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
-        data = codec.encode_image(image).data
+        data = api.encode_image(image, alpha, quality, observer=observer, bpp=bpp, size=budget).data
         _write(target, data)
         return Outcome(len(raw), len(data), image.height * image.width)
 
@@ -574,7 +596,7 @@ def sweep(
     judges = [s for s in observers.split(",") if s]
     try:
         jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size,
-                           [int(q) for q in qualities.split(",") if q])
+                           [float(q) for q in qualities.split(",") if q])
     except (OdicError, ValueError) as e:
         fail(str(e))
     sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
@@ -614,10 +636,10 @@ def bench(
     if not files:
         fail(f"no images in {images}")
     try:
-        codec = api.load_codec(alpha, quality)
+        card = zoo.find(api.resolve_alpha(alpha), quality)
     except (OdicError, ValueError) as e:
         fail(str(e))
-    ours, reference = odic_speed(codec, files)
+    ours, reference = odic_speed(card, files)
     rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5) for c in codecs.split(",") if c]
     import torch
 
@@ -832,8 +854,9 @@ def compress_dataset_cmd(
     dst: Path = typer.Argument(..., help="Output folder: the mirrored tree and manifest.jsonl."),
     codec: str = typer.Option("odic", "--codec", help="odic, or a classical codec (jpeg, webp, avif, …)."),
     alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="odic observer weight."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
-    target_bpp: Optional[float] = typer.Option(None, "--target-bpp", help="Target bpp for a classical codec."),
+    quality: Optional[float] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
+    target_bpp: Optional[float] = typer.Option(None, "--target-bpp", help="Target bpp: for odic, each image at the "
+                                               "highest quality that fits; for a classical codec, the nearest."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     engine: str = typer.Option("local", "--engine", help="local (this machine), or ray (the cluster of $RAY_ADDRESS; "
                                "a local Ray instance when unset)."),

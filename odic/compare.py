@@ -6,9 +6,9 @@ or attached to an issue. Every codec's picture sits in its own panel; zoom (whee
 (flicker), and a slider wipes between a chosen codec and the original. Under each panel: bytes,
 bpp, PSNR, MS-SSIM and, with a classifier, its top-5 labels.
 
-odic's networks code at their shipped qualities, so for odic the page takes the quality whose
-size is nearest the target and says so; the classical codecs search their setting for the
-target (:func:`odic.baselines.encode_at_bpp`).
+odic codes at the highest quality whose file fits the target (:mod:`odic.codec.target`) and the
+page says which; the classical codecs search their setting for the size nearest the target
+(:func:`odic.baselines.encode_at_bpp`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Optional, Sequence
 import numpy as np
 from PIL import Image
 
-from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import LoadedImage
 
 
@@ -42,19 +41,14 @@ class Panel:
 
 
 def code(image: LoadedImage, codec: str, bpp: float) -> tuple[str, bytes, np.ndarray]:
-    """(setting, file bytes, decoded H × W × 3 uint8) of ``codec`` near ``bpp``: ``odic:ALPHA`` or a
+    """(setting, file bytes, decoded H × W × 3 uint8) of ``codec`` near ``bpp`` (odic: at most ``bpp``): ``odic:ALPHA`` or a
     classical codec's name."""
     if codec.startswith("odic:"):
-        from odic.codec import zoo
+        from odic import api
 
-        alpha = float(codec.split(":", 1)[1])
-        cards = [c for c in zoo.available() if abs(c.alpha - alpha) < 0.005]
-        if not cards:
-            zoo.find(alpha)  # raises the error that names the installed α
-        coded = [(card, zoo.load(card).encode_image(image, reconstruct=True)) for card in cards]
-        card, best = min(coded, key=lambda t: abs(bits_per_pixel(t[1].num_bytes, image.height, image.width) - bpp))
-        assert best.reconstruction is not None
-        return f"quality {card.quality}", best.data, best.reconstruction
+        encoded = api.encode_image(image, float(codec.split(":", 1)[1]), bpp=bpp, reconstruct=True)
+        assert encoded.reconstruction is not None
+        return f"quality {api.info(encoded.data).quality:g}", encoded.data, encoded.reconstruction
     from odic.baselines import encode_at_bpp, get_codec
 
     baseline = get_codec(codec)

@@ -5,7 +5,7 @@
 
     odic.pillow.register()
     image = Image.open("photo.odic")                         # reads the header only
-    image.save("copy.odic", observer="machine", quality=3)   # or alpha=…, drop_alpha=True
+    image.save("copy.odic", observer="machine", quality=3)   # or alpha=…, bpp=…, size=…, drop_alpha=True
 
 ``Image.open`` parses and checks the header (size, mode; the pixels are decoded on first use, as
 Pillow does for every format); ``image.info`` holds the file's α, quality and model id. Saving
@@ -61,8 +61,9 @@ class OdicImageFile(ImageFile.ImageFile):
 
 def _save(image: Image.Image, fp: IO[bytes], filename: str | bytes) -> None:
     options = image.encoderinfo
-    codec = api.load_codec(options.get("alpha"), options.get("quality"), observer=options.get("observer"))
-    fp.write(codec.encode(image, drop_alpha=bool(options.get("drop_alpha", False))))
+    fp.write(api.encode(image, options.get("alpha"), options.get("quality"), observer=options.get("observer"),
+                        bpp=options.get("bpp"), size=options.get("size"),
+                        drop_alpha=bool(options.get("drop_alpha", False))))
 
 
 def register() -> None:

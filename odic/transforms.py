@@ -6,41 +6,36 @@
     augment = transforms.Compose([odic.transforms.Compress(observer="machine", quality=2),
                                   transforms.ToTensor()])
 
-for training a classifier on decoded images, or for measuring one on them. A transform is
-picklable: each DataLoader worker loads the codec itself on first use, so ``num_workers > 0``
-works and the weights are not sent through the pipe.
+for training a classifier on decoded images, or for measuring one on them. A transform holds
+only its settings, so it pickles small: each DataLoader worker loads the networks itself on
+first use (odic's model cache), and ``num_workers > 0`` works without sending weights through
+the pipe.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from PIL import Image
 
 from odic import api
-from odic.codec.codec import Codec
 
 
 class Compress:
     """PIL image → the image an odic decoder gives back after encoding it (same size and mode)."""
 
     def __init__(self, observer: Optional[str] = None, *, alpha: Optional[float] = None,
-                 quality: Optional[int] = None):
+                 quality: Optional[float] = None, bpp: Optional[float] = None):
         self.alpha = api.resolve_alpha(alpha, observer)  # a bad argument fails here, not in a worker
+        api.check_rate(quality, bpp)
         self.quality = quality
-        self._codec: Optional[Codec] = None
-
-    @property
-    def codec(self) -> Codec:
-        if self._codec is None:
-            self._codec = api.load_codec(self.alpha, self.quality)
-        return self._codec
+        #: Each image at the highest quality that fits this rate, instead of one quality for all.
+        self.bpp = bpp
 
     def __call__(self, image: Image.Image) -> Image.Image:
-        return self.codec.decode(self.codec.encode(image, drop_alpha=True))
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_codec": None}
+        data = api.encode(image, self.alpha, self.quality, bpp=self.bpp, drop_alpha=True)
+        return api.decode(data)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(alpha={self.alpha:g}, quality={self.quality})"
+        rate = f"bpp={self.bpp:g}" if self.bpp is not None else f"quality={self.quality}"
+        return f"{type(self).__name__}(alpha={self.alpha:g}, {rate})"

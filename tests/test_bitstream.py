@@ -17,7 +17,7 @@ headers = st.builds(
     Header,
     model_id=st.binary(min_size=4, max_size=4),
     alpha=st.integers(0, 100).map(lambda a: a / 100),
-    quality=st.integers(0, 255),
+    quality=st.integers(0, 256 * bitstream.QUALITY_STEPS - 1).map(lambda k: k / bitstream.QUALITY_STEPS),
     height=st.integers(1, bitstream.MAX_SIDE),
     width=st.integers(1, bitstream.MAX_SIDE),
     grayscale=st.booleans(),
@@ -89,3 +89,27 @@ def test_crc_covers_header_and_payload() -> None:
     data = _sample()
     body = len(data) - 8
     assert zlib.crc32(data[body:], zlib.crc32(data[: body - 4])) == int.from_bytes(data[body - 4 : body], "little")
+
+
+def _header(quality: float) -> Header:
+    return Header(model_id=b"abcd", alpha=0.5, quality=quality, height=10, width=20, grayscale=False, len_z=1,
+                  len_y=2, symbols_crc=7)
+
+
+def test_a_whole_quality_is_written_as_version_1_and_a_fraction_as_version_2() -> None:
+    whole = bitstream.serialize(_header(3), b"z", b"yy")
+    fraction = bitstream.serialize(_header(3.5), b"z", b"yy")
+    assert (whole[4], fraction[4]) == (1, 2) and len(fraction) == len(whole) + 1
+    assert bitstream.parse(fraction).header.quality == 3.5
+    assert bitstream.parse(fraction).header_size == len(fraction) - 3
+    with pytest.raises(ValueError, match="1/256"):
+        bitstream.serialize(_header(3.001), b"z", b"yy")
+
+
+def test_a_version_2_header_without_a_fraction_is_refused() -> None:
+    data = bytearray(bitstream.serialize(_header(3.5), b"z", b"yy"))
+    data[bitstream._FIXED.size] = 0
+    head_end = len(data) - 3 - 4
+    data[head_end: head_end + 4] = zlib.crc32(bytes(data[-3:]), zlib.crc32(bytes(data[:head_end]))).to_bytes(4, "little")
+    with pytest.raises(CorruptDataError, match="fraction"):
+        bitstream.parse(bytes(data))

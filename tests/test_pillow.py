@@ -43,6 +43,11 @@ def test_save_takes_the_arguments_of_encode(tmp_path: Path) -> None:
     assert Image.open(buffer).size == (8, 8)
     with pytest.raises(odic.OdicError, match="alpha"):
         Image.fromarray(random_image(8, 8, channels=4), "RGBA").save(io.BytesIO(), format="ODIC")
+    picture = Image.fromarray(random_image(48, 64))
+    largest = len(odic.encode(picture, alpha=0.0, quality=2))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="ODIC", size=largest - 1)  # the test networks' q1 fits, q2 does not
+    assert Image.open(buffer).info["odic_quality"] == 1
 
 
 def test_a_damaged_file_is_not_identified(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The bounds-checked rANS decoder: CompressAI's symbols for valid strings, CorruptDataError for any other."""
+"""Our rANS coder against CompressAI's: the same bytes and symbols for valid strings, CorruptDataError for any other."""
 
 from __future__ import annotations
 
@@ -11,35 +11,68 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import odic
-from odic.codec import bitstream, rans
+from odic.codec import bitstream, rans, zoo
+from odic.codec.models import create_model
 from odic.errors import CorruptDataError
 from tests.conftest import random_image, shipped_weights
 
 EXAMPLES = int(os.environ.get("ODIC_FUZZ_EXAMPLES", "2000"))
 
 
-def _strings(alpha: float, quality: int, height: int, width: int, seed: int, noise: bool = False):
-    """A codec, one file's parsed strings and the indexes a decoder derives for them."""
+def _twin(alpha: float, quality: int) -> tuple[odic.Codec, torch.nn.Module]:
+    """A codec and CompressAI's own model with the same weights (the reference coder)."""
     codec = odic.load_codec(alpha=alpha, quality=quality)
+    card = zoo.find(alpha, quality)
+    assert card.path is not None
+    reference = create_model(card.architecture, card.N, card.M)
+    state = torch.load(card.path, map_location="cpu", weights_only=True)
+    reference.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    return codec, reference
+
+
+def _strings(alpha: float, quality: int, height: int, width: int, seed: int, noise: bool = False):
+    """A codec, CompressAI's twin, one file's parsed strings and the indexes a decoder derives for them."""
+    codec, reference = _twin(alpha, quality)
     image = (np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8) if noise
              else random_image(height, width, seed=seed))
     parsed = bitstream.parse(codec.encode(image))
     z_shape, _ = codec._latent_shapes(*parsed.header.coded_size)
-    z_hat = codec.model.entropy_bottleneck.decompress([parsed.z_string], z_shape)
-    indexes = codec.model.gaussian_conditional.build_indexes(codec._gaussian_params(z_hat)[0])
-    return codec, parsed, z_shape, indexes
+    z_hat = reference.entropy_bottleneck.decompress([parsed.z_string], z_shape)
+    indexes = reference.gaussian_conditional.build_indexes(codec._gaussian_params(z_hat)[0])
+    return codec, reference, parsed, z_shape, indexes
 
 
 @pytest.mark.parametrize(("alpha", "quality", "height", "width", "seed"),
                          [(0.0, 1, 64, 64, 0), (0.0, 2, 100, 37, 1), (0.5, 1, 200, 130, 2), (1.0, 1, 1, 300, 3)])
 def test_valid_strings_decode_to_compressais_symbols(alpha: float, quality: int, height: int, width: int,
                                                      seed: int) -> None:
-    codec, parsed, z_shape, indexes = _strings(alpha, quality, height, width, seed)
-    eb, gc = codec.model.entropy_bottleneck, codec.model.gaussian_conditional
-    assert torch.equal(rans.decode_hyperlatent(parsed.z_string, eb, codec._z_tables, z_shape),
-                       eb.decompress([parsed.z_string], z_shape))
+    codec, reference, parsed, z_shape, indexes = _strings(alpha, quality, height, width, seed)
+    eb, gc = reference.entropy_bottleneck, reference.gaussian_conditional
+    assert torch.equal(rans.decode_hyperlatent(parsed.z_string, codec.model.entropy_bottleneck, codec._z_tables,
+                                               z_shape), eb.decompress([parsed.z_string], z_shape))
+    scales = codec._gaussian_params(eb.decompress([parsed.z_string], z_shape))[0]
+    assert torch.equal(rans.scale_indexes(scales, codec.model.gaussian_conditional), indexes)
     assert torch.equal(rans.decode(parsed.y_string, indexes, codec._y_tables).float(),
                        gc.decompress([parsed.y_string], indexes))
+
+
+@pytest.mark.parametrize("spread", [1.0, 40.0])
+def test_the_encoder_writes_compressais_bytes(spread: float) -> None:
+    """Our encoder and CompressAI's give the same strings, bypass-coded values included."""
+    codec, reference = _twin(0.0, 1)
+    generator = torch.Generator().manual_seed(int(spread))
+    scales = torch.rand(1, 24, 6, 10, generator=generator) * 5 + 0.05
+    means = torch.randn(1, 24, 6, 10, generator=generator)
+    y = means + torch.randn(1, 24, 6, 10, generator=generator) * scales * spread
+    indexes = reference.gaussian_conditional.build_indexes(scales)
+    assert torch.equal(rans.scale_indexes(scales, codec.model.gaussian_conditional), indexes)
+    (expected,) = reference.gaussian_conditional.compress(y, indexes, means=means)
+    assert rans.encode(rans.symbols_of(y, means)[0], indexes[0], codec._y_tables) == expected
+    z = torch.randn(1, 16, 3, 4, generator=generator) * 4 * spread
+    medians = rans.medians(codec.model.entropy_bottleneck)
+    (expected,) = reference.entropy_bottleneck.compress(z)
+    assert rans.encode(rans.symbols_of(z, medians)[0], rans.hyperlatent_indexes(16, (3, 4))[0],
+                       codec._z_tables) == expected
 
 
 def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
@@ -50,6 +83,7 @@ def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
     flat[::7] = torch.tensor([40.0, -41.0, 1000.0, -70_000.0, 2.0**27, -(2.0**27)]).repeat(flat[::7].numel() // 6 + 1)[
         : flat[::7].numel()]
     (string,) = gc.compress(values, indexes)
+    assert rans.encode(values.int()[0], indexes[0], tables) == string
     symbols = rans.decode(string, indexes, tables)
     assert torch.equal(symbols, values.int())
     assert torch.equal(symbols.float(), gc.decompress([string], indexes))
@@ -59,9 +93,9 @@ def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
 def real() -> tuple:
     """The tables of the shipped α = 0 network at its highest quality and a long string of noise."""
     with shipped_weights():
-        codec, parsed, _, indexes = _strings(0.0, 8, 64, 96, 5, noise=True)
+        codec, reference, parsed, _, indexes = _strings(0.0, 8, 64, 96, 5, noise=True)
     assert len(parsed.y_string) > 1000
-    return codec._y_tables, parsed.y_string, indexes, codec.model.gaussian_conditional
+    return codec._y_tables, parsed.y_string, indexes, reference.gaussian_conditional
 
 
 def _decodes_or_is_corrupt(string: bytes, indexes: torch.Tensor, tables: rans.Tables) -> None:

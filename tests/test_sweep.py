@@ -107,5 +107,5 @@ def test_merge_replaces_only_the_rows_this_sweep_measured(tmp_path: Path) -> Non
     sweep.run(one, [], tmp_path / "one", progress=False)
     with pytest.raises(OdicError, match="not the same images"):
         sweep.merge(sweep.summarize(tmp_path / "one", [], one), earlier / sweep.SUMMARY)
-    with pytest.raises(OdicError, match="at quality 9"):
+    with pytest.raises(OdicError, match="quality=9"):
         sweep.plan(items, ["odic:0"], qualities=[9])

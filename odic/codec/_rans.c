@@ -1,4 +1,4 @@
-/* Bounds-checked rANS decoding of the strings CompressAI's entropy coder writes.
+/* rANS coding in the format of CompressAI's entropy coder; decoding is bounds-checked.
  *
  * The stream format is CompressAI's (64-bit rANS state, 32-bit words, 16-bit probabilities, and
  * a 4-bit "bypass" escape for values outside a table), so every existing .odic file decodes to
@@ -151,11 +151,140 @@ done:
     return result;
 }
 
+/* Encoding: the inverse of decode_all, writing the words CompressAI's BufferedRansEncoder writes
+ * (its encode_with_indexes, then flush), so files are the same byte for byte. rANS encodes in
+ * reverse: the last symbol first, into a buffer filled from its end. A symbol outside its table's
+ * range is coded as the escape symbol followed by "bypass" 4-bit chunks: their count, then the raw
+ * value (zig-zag: 2v for values above the range, -2v-1 below). */
+#define MAX_PARTS (2 + MAX_BYPASS_CHUNKS)
+
+typedef struct {
+    uint32_t start, range;
+    int bypass;
+} Part;
+
+/* The parts symbol i is coded as, in decoding order; returns how many, or -1 for a bad table. */
+static int parts_of(int32_t symbol, int32_t index, Py_ssize_t tables, const int32_t *cdfs, Py_ssize_t stride,
+                    const int32_t *sizes, const int32_t *offsets, Part *parts) {
+    if (index < 0 || index >= tables || sizes[index] < 3 || sizes[index] > stride) return -1;
+    const int32_t *cdf = cdfs + (Py_ssize_t)index * stride;
+    const int32_t escape = sizes[index] - 2;
+    int64_t value = (int64_t)symbol - offsets[index];
+    uint64_t raw = 0;
+    if (value < 0) {
+        raw = (uint64_t)(-2 * value - 1);
+        value = escape;
+    } else if (value >= escape) {
+        raw = (uint64_t)(2 * (value - escape));
+        value = escape;
+    }
+    int n = 0;
+    parts[n++] = (Part){(uint32_t)cdf[value], (uint32_t)(cdf[value + 1] - cdf[value]), 0};
+    if (value == escape) {
+        if (raw >> 32) return -1;  /* a 32-bit symbol never needs more than 32 bits */
+        uint32_t chunks = 0;
+        while (raw >> (BYPASS_BITS * chunks)) ++chunks;
+        parts[n++] = (Part){chunks, 1, 1};  /* chunks <= 8 < 15: the count is one chunk */
+        for (uint32_t j = 0; j < chunks; ++j) parts[n++] = (Part){(uint32_t)(raw >> (BYPASS_BITS * j)) & BYPASS_MAX, 1, 1};
+    }
+    return n;
+}
+
+static void put(uint64_t *x, uint32_t **next, Part part) {
+    if (part.bypass) {
+        const uint64_t x_max = ((STATE_LOW >> PRECISION) << 32) * (1u << (PRECISION - BYPASS_BITS));
+        if (*x >= x_max) {
+            *--*next = (uint32_t)*x;
+            *x >>= 32;
+        }
+        *x = (*x << BYPASS_BITS) | part.start;
+    } else {
+        const uint64_t x_max = ((STATE_LOW >> PRECISION) << 32) * part.range;
+        if (*x >= x_max) {
+            *--*next = (uint32_t)*x;
+            *x >>= 32;
+        }
+        *x = ((*x / part.range) << PRECISION) + (*x % part.range) + part.start;
+    }
+}
+
+PyDoc_STRVAR(encode_doc,
+"encode(symbols, indexes, cdfs, stride, sizes, offsets) -> bytes\n\n"
+"The rANS string of ``symbols`` (int32), symbol i coded with table ``indexes[i]`` (see decode):\n"
+"the bytes CompressAI's RansEncoder.encode_with_indexes writes for the same arguments.");
+
+static PyObject *encode(PyObject *self, PyObject *args) {
+    Py_buffer symbols, indexes, cdfs, sizes, offsets;
+    Py_ssize_t stride;
+    PyObject *result = NULL;
+    uint32_t *words = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*y*", &symbols, &indexes, &cdfs, &stride, &sizes, &offsets)) return NULL;
+    if (int32_buffer(&symbols, "symbols") || int32_buffer(&indexes, "indexes") || int32_buffer(&cdfs, "cdfs") ||
+        int32_buffer(&sizes, "sizes") || int32_buffer(&offsets, "offsets"))
+        goto done;
+    const Py_ssize_t count = indexes.len / 4, tables = sizes.len / 4;
+    if (symbols.len != indexes.len || stride < 2 || cdfs.len / 4 != tables * stride || offsets.len / 4 != tables) {
+        PyErr_SetString(PyExc_ValueError, "symbols, indexes and tables do not match");
+        goto done;
+    }
+    const int32_t *sym = (const int32_t *)symbols.buf, *idx = (const int32_t *)indexes.buf;
+    const int32_t *cdf = (const int32_t *)cdfs.buf, *size = (const int32_t *)sizes.buf;
+    const int32_t *offset = (const int32_t *)offsets.buf;
+    /* Every part writes at most one word: count them to size the buffer. */
+    Part parts[MAX_PARTS];
+    Py_ssize_t capacity = 2;
+    for (Py_ssize_t i = 0; i < count; ++i) {
+        const int n = parts_of(sym[i], idx[i], tables, cdf, stride, size, offset, parts);
+        if (n < 0) {
+            PyErr_SetString(PyExc_ValueError, "a table index or symbol the tables cannot code");
+            goto done;
+        }
+        capacity += n;
+    }
+    words = PyMem_Malloc(capacity * sizeof(uint32_t));
+    if (words == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t *next = words + capacity;
+    uint64_t x = STATE_LOW;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = count - 1; i >= 0; --i) {
+        const int n = parts_of(sym[i], idx[i], tables, cdf, stride, size, offset, parts);
+        for (int j = n - 1; j >= 0; --j) put(&x, &next, parts[j]);
+    }
+    next -= 2;
+    next[0] = (uint32_t)x;
+    next[1] = (uint32_t)(x >> 32);
+    Py_END_ALLOW_THREADS
+    /* Words are little-endian in the stream, as decode reads them. */
+    const Py_ssize_t used = words + capacity - next;
+    result = PyBytes_FromStringAndSize(NULL, used * 4);
+    if (result != NULL) {
+        uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+        for (Py_ssize_t i = 0; i < used; ++i) {
+            out[4 * i] = (uint8_t)next[i];
+            out[4 * i + 1] = (uint8_t)(next[i] >> 8);
+            out[4 * i + 2] = (uint8_t)(next[i] >> 16);
+            out[4 * i + 3] = (uint8_t)(next[i] >> 24);
+        }
+    }
+done:
+    PyMem_Free(words);
+    PyBuffer_Release(&symbols);
+    PyBuffer_Release(&indexes);
+    PyBuffer_Release(&cdfs);
+    PyBuffer_Release(&sizes);
+    PyBuffer_Release(&offsets);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"decode", decode, METH_VARARGS, decode_doc},
+    {"encode", encode, METH_VARARGS, encode_doc},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_rans", "Bounds-checked rANS decoding.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_rans", "rANS coding in CompressAI's format, bounds-checked.", -1, methods};
 
 PyMODINIT_FUNC PyInit__rans(void) { return PyModule_Create(&module); }

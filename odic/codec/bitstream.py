@@ -3,11 +3,12 @@
 Layout (all integers little-endian; see ``docs/bitstream.md``)::
 
     magic      4  b"ODIC"
-    version    1  FORMAT_VERSION
+    version    1  1, or 2 when the quality has a fraction
     model_id   4  first 4 bytes of the weights file's sha256
     alpha      1  round(alpha * 100)
-    quality    1  quality index of the model
+    quality    1  quality of the model, its whole part
     flags      1  bit 0: grayscale source; bit 1: coded at half size
+    fraction   1  version 2 only: the quality's fraction, in 1/256
     height     varint (LEB128)  original image height
     width      varint           original image width
     len_z      varint           bytes of the hyper-latent string
@@ -16,7 +17,9 @@ Layout (all integers little-endian; see ``docs/bitstream.md``)::
     crc        4  CRC32 of every byte before it and of the payload
     payload    len_z + len_y bytes: z string, then y string
 
-A file is exactly header + payload: any trailing or missing byte is an error.
+A file is exactly header + payload: any trailing or missing byte is an error. A file at a
+shipped (whole) quality is written as version 1, so decoders that predate fractional qualities
+still read it.
 Parsing never allocates more than the input's size, so hostile headers cannot
 exhaust memory.
 """
@@ -30,7 +33,10 @@ from dataclasses import dataclass
 from odic.errors import CorruptDataError, NotOdicError, UnsupportedVersionError
 
 MAGIC = b"ODIC"
-FORMAT_VERSION = 1
+#: The newest version this module reads and writes.
+FORMAT_VERSION = 2
+#: Qualities are coded in steps of 1/QUALITY_STEPS.
+QUALITY_STEPS = 256
 FLAG_GRAYSCALE = 0x01
 #: The network coded the image shrunk to ⌈H/2⌉ × ⌈W/2⌉; the decoder enlarges it to H × W.
 FLAG_HALF_SIZE = 0x02
@@ -60,14 +66,14 @@ class Header:
 
     model_id: bytes
     alpha: float
-    quality: int
+    #: A multiple of 1/QUALITY_STEPS: a shipped quality, or one between two shipped ones.
+    quality: float
     height: int
     width: int
     grayscale: bool
     len_z: int
     len_y: int
     symbols_crc: int
-    version: int = FORMAT_VERSION
     #: 2: the latents code the image at half size (``coded_size``), 1: at full size.
     resample: int = 1
 
@@ -79,6 +85,11 @@ class Header:
     @property
     def alpha_code(self) -> int:
         return round(self.alpha * 100)
+
+    @property
+    def version(self) -> int:
+        """The oldest format version that holds this header: 2 only for a fractional quality."""
+        return 1 if float(self.quality).is_integer() else 2
 
 
 @dataclass(frozen=True)
@@ -130,8 +141,14 @@ def _header_bytes(h: Header) -> bytes:
         raise ValueError(f"image size {h.width}x{h.height} outside 1..{MAX_SIDE}")
     if h.resample not in RESAMPLES:
         raise ValueError(f"resample {h.resample} is not one of {RESAMPLES}")
+    steps = h.quality * QUALITY_STEPS
+    if not (float(steps).is_integer() and 0 <= h.quality < 256):
+        raise ValueError(f"quality {h.quality} is not a multiple of 1/{QUALITY_STEPS} in [0, 256)")
+    whole, fraction = divmod(int(steps), QUALITY_STEPS)
     flags = (FLAG_GRAYSCALE if h.grayscale else 0) | (FLAG_HALF_SIZE if h.resample == 2 else 0)
-    fixed = _FIXED.pack(MAGIC, h.version, h.model_id, h.alpha_code, h.quality, flags)
+    fixed = _FIXED.pack(MAGIC, h.version, h.model_id, h.alpha_code, whole, flags)
+    if h.version == 2:
+        fixed += bytes([fraction])
     sizes = b"".join(_varint(v) for v in (h.height, h.width, h.len_z, h.len_y))
     return fixed + sizes + struct.pack("<I", h.symbols_crc)
 
@@ -167,6 +184,13 @@ def parse(data: bytes) -> OdicFile:
     if alpha_code > 100 or flags & ~_KNOWN_FLAGS:
         raise CorruptDataError("invalid header field")
     pos = _FIXED.size
+    if version == 2:
+        if len(data) <= pos:
+            raise CorruptDataError("truncated header")
+        if data[pos] == 0:  # a whole quality is written as version 1: one file, one encoding
+            raise CorruptDataError("version 2 header without a fractional quality")
+        quality += data[pos] / QUALITY_STEPS
+        pos += 1
     height, pos = _read_varint(data, pos)
     width, pos = _read_varint(data, pos)
     len_z, pos = _read_varint(data, pos)
@@ -193,7 +217,6 @@ def parse(data: bytes) -> OdicFile:
         len_z=len_z,
         len_y=len_y,
         symbols_crc=symbols_crc,
-        version=version,
         resample=2 if flags & FLAG_HALF_SIZE else 1,
     )
     return OdicFile(header, data[body : body + len_z], data[body + len_z :])

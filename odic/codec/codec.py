@@ -21,14 +21,14 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 import torch.nn.functional as F
-from compressai.models.base import CompressionModel
 from PIL import Image
 from torch import Tensor
 
 from odic.codec import bitstream, rans
 from odic.codec.bitstream import Header
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
-from odic.codec.models import Architecture
+from odic.codec.models import Architecture, Level
+from odic.codec.nets import Hyperprior
 from odic.codec.precision import fast_context, fast_enabled
 from odic.errors import (
     BitstreamError,
@@ -117,21 +117,22 @@ def enlarge(x: Tensor, height: int, width: int, resample: int) -> Tensor:
 class Codec:
     """A loaded model that encodes images to ``.odic`` bytes and back.
 
-    ``model_id`` (4 bytes of the weights' sha256), ``alpha`` and ``quality``
-    are written into every header so that :func:`odic.decode` can find the
-    model again.
+    ``model_id`` (4 bytes of the weights' sha256), ``alpha`` and ``quality`` (a shipped quality,
+    or one between two, in steps of 1/256) are written into every header so that
+    :func:`odic.decode` can find the model and its gains again.
     """
 
     def __init__(
-        self, model: CompressionModel, arch: Architecture, model_id: bytes, alpha: float, quality: int, level: int = 0,
-        resample: int = 1,
+        self, model: Hyperprior, arch: Architecture, model_id: bytes, alpha: float, quality: float,
+        level: Level = 0, resample: int = 1,
     ):
         self.model = model.eval().to(memory_format=torch.channels_last)
         self.arch = arch
         self.model_id = model_id
         self.alpha = alpha
         self.quality = quality
-        #: Rate level of a variable-rate network (always 0 for single-rate ones).
+        #: Rate level of a variable-rate network (always 0 for single-rate ones), or a mix of two
+        #: levels for a quality between shipped ones.
         self.level = level
         #: 2: code the image at half size and enlarge it after decoding. Why: below ~0.2 bpp a
         #: network spends its few bits better on a smaller picture (as ``cjxl --resampling 2``
@@ -140,10 +141,19 @@ class Codec:
             raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
         self.resample = resample
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
-        self._h_s64 = copy.deepcopy(model.h_s).double().eval()  # type: ignore[arg-type]
-        self._z_tables = rans.Tables.of(model.entropy_bottleneck)  # type: ignore[arg-type]
-        self._y_tables = rans.Tables.of(model.gaussian_conditional)  # type: ignore[arg-type]
+        self._h_s64 = copy.deepcopy(model.h_s).double().eval()
+        self._z_tables = rans.Tables.of(model.entropy_bottleneck)
+        self._y_tables = rans.Tables.of(model.gaussian_conditional)
         self.fast = fast_enabled()
+
+    def at(self, quality: float, level: Level, resample: int) -> Codec:
+        """This network at another quality: the gains and picture size change, the weights and the
+        exact entropy tables (the costly part) are shared."""
+        if resample not in bitstream.RESAMPLES:
+            raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
+        other = copy.copy(self)
+        other.quality, other.level, other.resample = quality, level, resample
+        return other
 
     # ------------------------------------------------------------------ tensors
     def _pad(self, x: Tensor) -> Tensor:
@@ -161,18 +171,18 @@ class Codec:
         return scales.float(), None if means is None else means.float()
 
     def _synthesis(self, y_hat: Tensor) -> Tensor:
-        y_hat = self.model.rate_gain.unscale(y_hat, self.level)  # type: ignore[operator]
+        y_hat = self.model.rate_gain.unscale(y_hat, self.level)
 
         def g_s(y: Tensor) -> Tensor:
             with fast_context(enabled=self.fast):
-                return self.model.g_s(y.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+                return self.model.g_s(y.contiguous(memory_format=torch.channels_last)).float()
 
         return tiled(g_s, y_hat, Fraction(self.arch.y_stride), TILE, TILE_MARGIN)
 
     def _analysis(self, padded: Tensor) -> Tensor:
         def g_a(x: Tensor) -> Tensor:
             with fast_context(enabled=self.fast):
-                return self.model.g_a(x.contiguous(memory_format=torch.channels_last)).float()  # type: ignore[operator]
+                return self.model.g_a(x.contiguous(memory_format=torch.channels_last)).float()
 
         s = self.arch.y_stride
         return tiled(g_a, padded, Fraction(1, s), TILE * s, TILE_MARGIN * s)
@@ -184,25 +194,36 @@ class Codec:
         With ``reconstruct``, each result also holds the exact pixels the decoder will produce
         (what sweeps measure), saving a decode; plain encoding skips that synthesis pass.
         """
+        return self.encode_analysed(self.analyse(x), x.shape[-2], x.shape[-1], grayscale, reconstruct)
+
+    @torch.inference_mode()
+    def analyse(self, x: Tensor) -> Tensor:
+        """The latents of a batch ``(B, 3, H, W)`` in [0, 1] before any gain: they depend on the
+        network and the picture size only, so a search over qualities computes them once."""
         if x.ndim != 4 or x.shape[1] != 3:
             raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
-        height, width = x.shape[-2:]
-        padded = self._pad(shrink(x.float(), self.resample))
-        y = self.model.rate_gain.scale(self._analysis(padded), self.level).contiguous()  # type: ignore[operator]
+        return self._analysis(self._pad(shrink(x.float(), self.resample)))
+
+    @torch.inference_mode()
+    def encode_analysed(self, latents: Tensor, height: int, width: int, grayscale: bool = False,
+                        reconstruct: bool = False) -> list[Encoded]:
+        """:meth:`encode_batch` from :meth:`analyse`'s latents of H × W images."""
+        y = self.model.rate_gain.scale(latents, self.level).contiguous()
         with fast_context(enabled=self.fast):
-            z = self.model.h_a(self.arch.hyper_input(y))  # type: ignore[operator]
-        z = z.float().contiguous()
-        eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
-        z_strings = eb.compress(z)
-        z_hat = eb.decompress(z_strings, z.shape[-2:])
+            z = self.model.h_a(self.arch.hyper_input(y))
+        medians = rans.medians(self.model.entropy_bottleneck)
+        z_symbols = rans.symbols_of(z.float(), medians)
+        z_hat = rans.values_of(z_symbols, medians)
+        z_indexes = rans.hyperlatent_indexes(z.shape[1], z.shape[-2:])[0]
         scales, means = self._gaussian_params(z_hat)
-        indexes = gc.build_indexes(scales)
-        y_strings = gc.compress(y, indexes, means=means)
-        symbols = gc.quantize(y, "symbols", means)
-        y_hat = gc.dequantize(symbols, means)
+        indexes = rans.scale_indexes(scales, self.model.gaussian_conditional)
+        symbols = rans.symbols_of(y, means)
+        y_hat = rans.values_of(symbols, means)
         x_hat = enlarge(self._synthesis(y_hat), height, width, self.resample).clamp(0, 1) if reconstruct else None
         out = []
-        for i in range(x.shape[0]):
+        for i in range(latents.shape[0]):
+            z_string = rans.encode(z_symbols[i], z_indexes, self._z_tables)
+            y_string = rans.encode(symbols[i], indexes[i], self._y_tables)
             header = Header(
                 model_id=self.model_id,
                 alpha=self.alpha,
@@ -210,12 +231,12 @@ class Codec:
                 height=int(height),
                 width=int(width),
                 grayscale=grayscale,
-                len_z=len(z_strings[i]),
-                len_y=len(y_strings[i]),
+                len_z=len(z_string),
+                len_y=len(y_string),
                 symbols_crc=_symbols_crc(symbols[i], z_hat[i]),
                 resample=self.resample,
             )
-            data = bitstream.serialize(header, z_strings[i], y_strings[i])
+            data = bitstream.serialize(header, z_string, y_string)
             out.append(Encoded(data, None if x_hat is None else to_uint8(x_hat[i])))
         return out
 
@@ -245,12 +266,11 @@ class Codec:
         if h.resample != self.resample:
             raise BitstreamError(f"file is coded at 1/{h.resample} size, but its model codes at 1/{self.resample}")
         z_shape, y_shape = self._latent_shapes(*h.coded_size)
-        eb, gc = self.model.entropy_bottleneck, self.model.gaussian_conditional
-        z_hat = rans.decode_hyperlatent(parsed.z_string, eb, self._z_tables, z_shape)
+        z_hat = rans.decode_hyperlatent(parsed.z_string, self.model.entropy_bottleneck, self._z_tables, z_shape)
         scales, means = self._gaussian_params(z_hat)
         if tuple(scales.shape[-2:]) != y_shape:
             raise BitstreamError("latent shape does not match the image size")
-        indexes = gc.build_indexes(scales)
+        indexes = rans.scale_indexes(scales, self.model.gaussian_conditional)
         # The y tables come from h_s here, so a y string that does not decode, or decodes to other
         # symbols than the encoder's, means a crafted file or tables that differ from the encoder's.
         try:
@@ -263,7 +283,7 @@ class Codec:
                 "decoder mismatch: the latent symbols decoded here differ from the encoder's "
                 "(entropy tables disagree between machines or odic versions)"
             )
-        y_hat = gc.dequantize(symbols, means)
+        y_hat = rans.values_of(symbols, means)
         x_hat = enlarge(self._synthesis(y_hat), h.height, h.width, self.resample)[0]
         return x_hat.clamp(0, 1), h
 

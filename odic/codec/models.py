@@ -1,22 +1,25 @@
 """Architecture registry: how to build each network and how to read its hyperprior.
 
-The networks themselves are CompressAI's (layers, entropy models, rANS coder);
-this module only names them, so that a weights manifest can say
-``"architecture": "mean-scale-hyperprior"`` and :func:`create_model` rebuilds it
-— the ``@register_model`` / ``create_model`` pattern of timm.
+Each architecture has two builds of the same layers and state-dict keys: CompressAI's model
+for training (:func:`create_model`: likelihoods, auxiliary loss, ``update``), and the codec's
+own inference network (:func:`create_coder`, :mod:`odic.codec.nets`), which imports no
+CompressAI. A weights manifest says ``"architecture": "mean-scale-hyperprior"`` and either
+rebuilds it — the ``@register_model`` / ``create_model`` pattern of timm.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Optional
+from typing import TYPE_CHECKING, Callable, ContextManager, Optional
 
 import torch
-from compressai.models import MeanScaleHyperprior, ScaleHyperprior
-from compressai.models.base import CompressionModel
 from torch import Tensor, nn
 
+from odic.codec import nets
 from odic.registry import Registry
+
+if TYPE_CHECKING:
+    from compressai.models.base import CompressionModel
 
 #: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
 SplitParams = Callable[[Tensor], tuple[Tensor, Optional[Tensor]]]
@@ -27,7 +30,10 @@ class Architecture:
     """One registered network family."""
 
     name: str
+    #: CompressAI's model, for training.
     build: Callable[[int, int], CompressionModel]
+    #: The codec's inference network with the same state-dict keys.
+    coder: Callable[[int, int], nets.Hyperprior]
     split_params: SplitParams
     #: What ``h_a`` sees: ``|y|`` for the scale-only prior, ``y`` when means are coded.
     hyper_input: Callable[[Tensor], Tensor]
@@ -43,6 +49,25 @@ _ARCHITECTURES: Registry[Architecture] = Registry("architecture")
 RATE_LEVELS = 8
 
 
+@dataclass(frozen=True)
+class GainMix:
+    """A rate between two trained levels: per-channel log-gains mixed ``(1 − t)·low + t·high``.
+
+    Why log space: gains act multiplicatively on the quantisation step, so interpolating their
+    logarithms moves the rate smoothly from one level to the other (Cui et al. 2021's
+    continuous rate). A ``t`` outside [0, 1] extrapolates along the same line, which reaches
+    rates beyond a level where no neighbouring level of the same picture size exists.
+    """
+
+    low: int
+    high: int
+    t: float
+
+
+#: A trained level's index, or a mix of two.
+Level = int | GainMix
+
+
 class NoGain(nn.Module):
     """The single-rate case: latents are coded as the analysis transform made them.
 
@@ -51,10 +76,10 @@ class NoGain(nn.Module):
 
     levels = 1
 
-    def scale(self, y: Tensor, level: int) -> Tensor:
+    def scale(self, y: Tensor, level: Level) -> Tensor:
         return y
 
-    def unscale(self, y_hat: Tensor, level: int) -> Tensor:
+    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
         return y_hat
 
 
@@ -73,18 +98,25 @@ class RateGain(nn.Module):
         self.log_gain = nn.Parameter(torch.zeros(levels, channels))
         self.log_inv_gain = nn.Parameter(torch.zeros(levels, channels))
 
-    def scale(self, y: Tensor, level: int) -> Tensor:
-        return y * self.log_gain[level].exp().view(1, -1, 1, 1)
+    def scale(self, y: Tensor, level: Level) -> Tensor:
+        return y * _gain(self.log_gain, level).view(1, -1, 1, 1)
 
-    def unscale(self, y_hat: Tensor, level: int) -> Tensor:
-        return y_hat * self.log_inv_gain[level].exp().view(1, -1, 1, 1)
+    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
+        return y_hat * _gain(self.log_inv_gain, level).view(1, -1, 1, 1)
 
 
-def register_model(name: str, split_params: SplitParams, hyper_input: Callable[[Tensor], Tensor]) -> Callable:
-    """Decorator registering ``build(N, M)`` under ``name``."""
+def _gain(log_gains: Tensor, level: Level) -> Tensor:
+    if isinstance(level, int):
+        return log_gains[level].exp()
+    return ((1 - level.t) * log_gains[level.low] + level.t * log_gains[level.high]).exp()
+
+
+def register_model(name: str, coder: Callable[[int, int], nets.Hyperprior], split_params: SplitParams,
+                   hyper_input: Callable[[Tensor], Tensor]) -> Callable:
+    """Decorator registering ``build(N, M)`` and its inference twin ``coder(N, M)`` under ``name``."""
 
     def wrap(build: Callable[[int, int], CompressionModel]) -> Callable[[int, int], CompressionModel]:
-        _ARCHITECTURES.add(name, Architecture(name, build, split_params, hyper_input))
+        _ARCHITECTURES.add(name, Architecture(name, build, coder, split_params, hyper_input))
         return build
 
     return wrap
@@ -104,21 +136,30 @@ def _with_gain(model: CompressionModel, gain: nn.Module) -> CompressionModel:
     return model
 
 
-@register_model("scale-hyperprior", split_params=_scale_only, hyper_input=torch.abs)
+@register_model("scale-hyperprior", lambda N, M: nets.scale_hyperprior(N, M, NoGain()), split_params=_scale_only,
+                hyper_input=torch.abs)
 def scale_hyperprior(N: int, M: int) -> CompressionModel:
     """Ballé et al. 2018: zero-mean Gaussian conditioned on a hyperprior."""
+    from compressai.models import ScaleHyperprior
+
     return _with_gain(ScaleHyperprior(N, M), NoGain())
 
 
-@register_model("mean-scale-hyperprior", split_params=_mean_scale, hyper_input=lambda y: y)
+@register_model("mean-scale-hyperprior", lambda N, M: nets.mean_scale_hyperprior(N, M, NoGain()),
+                split_params=_mean_scale, hyper_input=lambda y: y)
 def mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
     """Minnen et al. 2018 without context model: mean and scale from the hyperprior."""
+    from compressai.models import MeanScaleHyperprior
+
     return _with_gain(MeanScaleHyperprior(N, M), NoGain())
 
 
-@register_model("gained-mean-scale-hyperprior", split_params=_mean_scale, hyper_input=lambda y: y)
+@register_model("gained-mean-scale-hyperprior", lambda N, M: nets.mean_scale_hyperprior(N, M, RateGain(RATE_LEVELS, M)),
+                split_params=_mean_scale, hyper_input=lambda y: y)
 def gained_mean_scale_hyperprior(N: int, M: int) -> CompressionModel:
     """The mean-scale hyperprior with :class:`RateGain`: one network, ``RATE_LEVELS`` rates."""
+    from compressai.models import MeanScaleHyperprior
+
     return _with_gain(MeanScaleHyperprior(N, M), RateGain(RATE_LEVELS, M))
 
 
@@ -131,12 +172,21 @@ def list_architectures() -> list[str]:
 
 
 def create_model(name: str, N: int, M: int) -> CompressionModel:
-    """Build an untrained network of a registered architecture."""
+    """Build an untrained CompressAI network of a registered architecture (for training)."""
     return get_architecture(name).build(N, M)
 
 
+def create_coder(name: str, N: int, M: int, state: Optional[dict[str, Tensor]] = None) -> nets.Hyperprior:
+    """The inference network of a registered architecture, with the weights of ``state`` (a
+    CompressAI state dict, e.g. a shipped file's or a training model's) when given."""
+    coder = get_architecture(name).coder(N, M)
+    if state is not None:
+        coder.load_weights({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    return coder.eval()
+
+
 def forward_likelihoods(
-    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager, level: int = 0,
+    model: CompressionModel, arch: Architecture, x: Tensor, fast: ContextManager, level: Level = 0,
     ste: bool = False,
 ) -> tuple[Tensor, dict[str, Tensor]]:
     """Training-time forward pass (noise quantisation) with mixed precision.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from odic.codec.bitstream import QUALITY_STEPS
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
 from odic.fsutil import atomic_torch_save, atomic_write_bytes
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from compressai.models.base import CompressionModel
 
     from odic.codec.codec import Codec
+    from odic.codec.models import Level
+    from odic.codec.nets import Hyperprior
 
 MANIFEST = "manifest.json"
 #: The JPEG enhancers' manifest (odic enhance), beside the codecs' in the same directories.
@@ -50,10 +53,12 @@ class ModelCard:
     N: int
     M: int
     alpha: float
-    quality: int
+    #: A shipped quality; a card that :func:`find` or :func:`by_id` derives for a quality between
+    #: two shipped ones carries that quality, a mix of levels and no figures of its own.
+    quality: float
     lmbda: float
-    #: Rate level inside a variable-rate network (several entries share its file).
-    level: int = 0
+    #: Rate level inside a variable-rate network (several entries share its file), or a mix of two.
+    level: Level = 0
     #: 2: this quality codes the image at half size with ``level`` (see :class:`odic.codec.codec.Codec`).
     resample: int = 1
     training_data: str = ""
@@ -108,11 +113,13 @@ def available() -> list[ModelCard]:
     return sorted(cards, key=lambda c: (c.alpha, c.quality))
 
 
-def find(alpha: float = 0.0, quality: Optional[int] = None) -> ModelCard:
-    """The model for an observer weight α and a quality index.
+def find(alpha: float = 0.0, quality: Optional[float] = None) -> ModelCard:
+    """The model for an observer weight α and a quality.
 
     Without ``quality`` the middle quality for that α is used. α must match a
-    shipped model (to 0.01): a silently substituted α would mislead.
+    shipped model (to 0.01): a silently substituted α would mislead. A quality between the
+    lowest and highest shipped one is coded by the network of the shipped quality above it
+    (:func:`between`), rounded to the header's 1/256 steps.
     """
     cards = available()
     if not cards:
@@ -125,14 +132,54 @@ def find(alpha: float = 0.0, quality: Optional[int] = None) -> ModelCard:
         raise UnknownModelError(f"no model for alpha={alpha:g} (available: {have})")
     if quality is None:
         return same_alpha[len(same_alpha) // 2]
+    quality = round(quality * QUALITY_STEPS) / QUALITY_STEPS
     for card in same_alpha:
         if card.quality == quality:
             return card
-    have = ", ".join(str(c.quality) for c in same_alpha)
-    raise UnknownModelError(f"no model for alpha={alpha:g} quality={quality} (available: {have})")
+    above = next((c for c in same_alpha if c.quality > quality), None)
+    if above is None or quality < same_alpha[0].quality:
+        have = ", ".join(f"{c.quality:g}" for c in same_alpha)
+        raise UnknownModelError(f"no model for alpha={alpha:g} quality={quality:g} (shipped: {have}; "
+                                f"any quality from {same_alpha[0].quality:g} to {same_alpha[-1].quality:g} works)")
+    return between([c for c in same_alpha if c.path == above.path], quality)
 
 
-def by_id(model_id: bytes, quality: int) -> ModelCard:
+#: How far below a change of picture size (or of network) the quality above it extrapolates its
+#: gains, in GainMix.t per quality unit. Chosen on held-back training photos so that the rate
+#: runs on without a jump from the shipped quality below (experiments/rate/gap.txt).
+GAP_REACH = 1.75
+
+
+def between(cards: list[ModelCard], quality: float) -> ModelCard:
+    """The card for ``quality``, between two of ``cards`` (one network's shipped qualities).
+
+    The decoder derives it from the network's own cards alone, so a file decodes with the gains
+    it was coded with whatever other networks are installed. Between two qualities of one
+    picture size the gains interpolate; less than one quality below the lowest quality of a
+    picture size they extrapolate the line to the quality above it by ``GAP_REACH`` per unit.
+    """
+    from odic.codec.models import GainMix
+
+    cards = sorted(cards, key=lambda c: c.quality)
+    above = next((c for c in cards if c.quality > quality), None)
+    below = next((c for c in reversed(cards) if c.quality < quality), None)
+    if above is None:
+        raise UnknownModelError(f"quality {quality:g} is above every quality of model {cards[-1].model_id.hex()}")
+    assert isinstance(above.level, int)
+    if below is not None and below.resample == above.resample:
+        assert isinstance(below.level, int)
+        mix = GainMix(below.level, above.level, (quality - below.quality) / (above.quality - below.quality))
+    else:
+        next_up = next((c for c in cards if c.quality > above.quality and c.resample == above.resample), None)
+        if next_up is None or quality <= above.quality - 1:
+            raise UnknownModelError(f"model {above.model_id.hex()} reaches no lower than one quality below "
+                                    f"{above.quality:g} at its picture size")
+        assert isinstance(next_up.level, int)
+        mix = GainMix(above.level, next_up.level, (quality - above.quality) * GAP_REACH)
+    return dataclasses.replace(above, quality=quality, level=mix, lmbda=0.0, kodak={})
+
+
+def by_id(model_id: bytes, quality: float) -> ModelCard:
     """The model a file was written with (its header's model id and quality)."""
     cards = [c for c in available() if c.model_id == model_id]
     if not cards:
@@ -140,10 +187,13 @@ def by_id(model_id: bytes, quality: int) -> ModelCard:
     for card in cards:
         if card.quality == quality:
             return card
-    # A quality can move to another file when new weights replace only some qualities of an α.
-    have = ", ".join(str(c.quality) for c in cards)
-    raise UnknownModelError(f"model {model_id.hex()} has no quality {quality} here (it codes {have}): "
-                            "the weights this file was written with are not installed")
+    try:
+        return between(cards, quality)
+    except UnknownModelError:
+        # A quality can move to another file when new weights replace only some qualities of an α.
+        have = ", ".join(f"{c.quality:g}" for c in sorted(cards, key=lambda c: c.quality))
+        raise UnknownModelError(f"model {model_id.hex()} has no quality {quality:g} here (it codes {have}): "
+                                "the weights this file was written with are not installed") from None
 
 
 def shipped_lineage(sha256: str) -> list[dict[str, Any]]:
@@ -163,21 +213,21 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-_MODELS: dict[tuple[Path, str], CompressionModel] = {}
-_CODECS: dict[tuple[Path, str, int], Codec] = {}
+_MODELS: dict[tuple[Path, str], Hyperprior] = {}
+_CODECS: dict[tuple[Path, str], Codec] = {}
 
 
 def load(card: ModelCard) -> Codec:
-    """A ready codec for ``card`` (cached: decoding many files loads weights once,
-    and the qualities of a variable-rate network share one copy of it)."""
+    """A ready codec for ``card``. Cached per weights file: decoding many files loads weights once,
+    and every quality of a variable-rate network shares one copy of it and of its exact tables."""
     assert card.path is not None
-    key = (card.path, card.sha256, card.quality)
+    key = (card.path, card.sha256)
     if key not in _CODECS:
         _CODECS[key] = _codec(card, _model(card))
-    return _CODECS[key]
+    return _CODECS[key].at(card.quality, card.level, card.resample)
 
 
-def _codec(card: ModelCard, model: CompressionModel) -> Codec:
+def _codec(card: ModelCard, model: Hyperprior) -> Codec:
     from odic.codec.codec import Codec
     from odic.codec.models import get_architecture
 
@@ -185,7 +235,7 @@ def _codec(card: ModelCard, model: CompressionModel) -> Codec:
                  card.resample)
 
 
-def _model(card: ModelCard) -> CompressionModel:
+def _model(card: ModelCard) -> Hyperprior:
     assert card.path is not None
     key = (card.path, card.sha256)
     if key not in _MODELS:
@@ -193,8 +243,8 @@ def _model(card: ModelCard) -> CompressionModel:
     return _MODELS[key]
 
 
-def read_weights(card: ModelCard) -> CompressionModel:
-    """Load ``card``'s network from disk, uncached, after checking its sha256."""
+def read_weights(card: ModelCard) -> Hyperprior:
+    """Load ``card``'s network (for coding) from disk, uncached, after checking its sha256."""
     assert card.path is not None
     if not card.path.exists():
         raise UnknownModelError(f"weights file {card.path} listed in the manifest is missing")
@@ -202,12 +252,9 @@ def read_weights(card: ModelCard) -> CompressionModel:
         raise WeightsIntegrityError(f"{card.path} does not match its manifest sha256")
     import torch
 
-    from odic.codec.models import create_model
+    from odic.codec.models import create_coder
 
-    state = torch.load(card.path, map_location="cpu", weights_only=True)
-    model = create_model(card.architecture, card.N, card.M)
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    return model
+    return create_coder(card.architecture, card.N, card.M, torch.load(card.path, map_location="cpu", weights_only=True))
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,12 @@ MANIFEST = "manifest.jsonl"
 
 @dataclass(frozen=True)
 class Settings:
-    """What to compress with: ``codec`` "odic" (α, quality) or a classical codec (target bpp)."""
+    """What to compress with: ``codec`` "odic" (α, and a quality or a target bpp) or a classical
+    codec (target bpp)."""
 
     codec: str = "odic"
     alpha: float = 0.0
-    quality: Optional[int] = None
+    quality: Optional[float] = None
     target_bpp: Optional[float] = None
 
     @property
@@ -89,6 +90,10 @@ class Summary:
 
 def _wanted(settings: Settings) -> dict:
     """The manifest fields that say a file was coded with ``settings``."""
+    if settings.codec == "odic" and settings.target_bpp is not None:  # each file at its own quality
+        alpha = zoo.find(settings.alpha).alpha
+        models = sorted({c.sha256[:8] for c in zoo.available() if c.alpha == alpha})
+        return {"codec": "odic", "alpha": alpha, "target_bpp": settings.target_bpp, "models": "+".join(models)}
     if settings.codec == "odic":
         card = zoo.find(settings.alpha, settings.quality)
         return {"codec": "odic", "alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
@@ -100,9 +105,9 @@ def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     raw = source.read_bytes()
     image = load_image(raw)
     if settings.codec == "odic":
-        codec = api.load_codec(settings.alpha, settings.quality)
-        data = codec.encode_image(image).data
-        details = {"alpha": codec.alpha, "quality": codec.quality, "model_id": codec.model_id.hex()}
+        data = api.encode_image(image, settings.alpha, settings.quality, bpp=settings.target_bpp).data
+        header = api.info(data)
+        details = {**_wanted(settings), "quality": header.quality, "model_id": header.model_id.hex()}
     else:
         result = encode_at_bpp(get_codec(settings.codec), Image.fromarray(image.rgb), settings.target_bpp or 0.5)
         data = result.data
@@ -167,7 +172,7 @@ def compress_dataset(
     *,
     codec: str = "odic",
     alpha: float = 0.0,
-    quality: Optional[int] = None,
+    quality: Optional[float] = None,
     target_bpp: Optional[float] = None,
     workers: int = 1,
     engine: str = "local",
@@ -177,6 +182,8 @@ def compress_dataset(
     src, dst = Path(src), Path(dst)
     if engine not in ENGINES:
         raise OdicError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
+    if codec == "odic":
+        api.check_rate(quality, target_bpp)
     settings = Settings(codec, alpha, quality, target_bpp)
     suffix, wanted = settings.suffix, _wanted(settings)
     sources = find_images(src)

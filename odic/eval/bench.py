@@ -19,8 +19,10 @@ import torch.nn.functional as F
 from PIL import Image
 
 from odic.baselines import get_codec
-from odic.codec.codec import Codec
+from odic.codec import zoo
 from odic.codec.image import load_image
+from odic.codec.models import create_model
+from odic.codec.zoo import ModelCard
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,19 @@ def _best_of(repeats: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def odic_speed(codec: Codec, images: Sequence[Path], repeats: int = 2) -> tuple[Speed, Speed]:
+def odic_speed(card: ModelCard, images: Sequence[Path], repeats: int = 2) -> tuple[Speed, Speed]:
     """(odic, CompressAI reference) speeds for one odic model over ``images``."""
+    codec = zoo.load(card)
     loaded = [load_image(p) for p in images]
     megapixels = sum(im.height * im.width for im in loaded) / 1e6
     files = [codec.encode_image(im).data for im in loaded]
     enc = sum(_best_of(repeats, lambda im=im: codec.encode_image(im)) for im in loaded)
     dec = sum(_best_of(repeats, lambda d=d: codec.decode(d)) for d in files)
 
-    model = codec.model.to(memory_format=torch.contiguous_format)
+    assert card.path is not None
+    model = create_model(card.architecture, card.N, card.M)  # CompressAI's, with the same weights
+    state = torch.load(card.path, map_location="cpu", weights_only=True)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     ref_enc = ref_dec = 0.0
     for im in loaded:
         x = torch.from_numpy(im.rgb.copy()).permute(2, 0, 1)[None].float() / 255
@@ -58,7 +64,6 @@ def odic_speed(codec: Codec, images: Sequence[Path], repeats: int = 2) -> tuple[
             out = model.compress(x)
             ref_enc += _best_of(repeats, lambda x=x: model.compress(x))
             ref_dec += _best_of(repeats, lambda out=out: model.decompress(out["strings"], out["shape"]))
-    codec.model.to(memory_format=torch.channels_last)
     return (Speed("odic", megapixels / enc, megapixels / dec),
             Speed("compressai", megapixels / ref_enc, megapixels / ref_dec))
 

@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image
 from rich.progress import track
 
+from odic import api
 from odic.baselines import encode_at_bpp, get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image, resize_shorter
@@ -67,13 +68,13 @@ class Job:
 
 
 def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float] = (),
-         input_size: Optional[int] = None, qualities: Sequence[int] = ()) -> list[Job]:
+         input_size: Optional[int] = None, qualities: Sequence[float] = ()) -> list[Job]:
     """All jobs in a deterministic order.
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
-    ladder; odic codecs at the installed quality of their α nearest each target bpp or, without
-    rates, at every installed quality (only ``qualities`` when given: new weights for some
-    qualities need only those measured again, see :func:`merge`); distortions
+    ladder; odic codecs at the highest quality of their α whose file fits each target bpp or,
+    without rates, at every installed quality (only ``qualities`` when given, shipped or between:
+    new weights for some qualities need only those measured again, see :func:`merge`); distortions
     (:mod:`odic.eval.distortions`) at each of their levels. ``CODEC+ENHANCER`` (e.g.
     ``jpeg+jpeg-recognition``) runs CODEC's jobs and passes each decoded image through an
     installed enhancer (:mod:`odic.enhance`).
@@ -82,7 +83,7 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
 
 
 def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], input_size: Optional[int],
-                qualities: Sequence[int] = ()) -> list[Job]:
+                qualities: Sequence[float] = ()) -> list[Job]:
     base, _, enhancer = codec.partition("+")
     if enhancer:
         digest = next((e["sha256"][:8] for e in zoo.enhancers() if e["name"] == enhancer), None)
@@ -92,16 +93,14 @@ def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], i
                 for j in _codec_jobs(items, base, rates, input_size, qualities)]
     if codec.startswith("odic:"):
         alpha = float(codec.split(":", 1)[1])
-        cards = {c.quality: c.sha256[:8] + ("/2" if c.resample == 2 else "")
-                 for c in zoo.available() if abs(c.alpha - alpha) < 0.005 and c.quality in (qualities or [c.quality])}
-        if not cards:
-            raise OdicError(f"no installed odic model has alpha {alpha:g}"
-                            + (f" at quality {', '.join(map(str, qualities))}" if qualities else "") + " (see `odic models`)")
-        if rates:  # each image at the installed quality nearest each target
-            model = "+".join(sorted(set(cards.values())))
+        shipped = [c.quality for c in zoo.available() if abs(c.alpha - zoo.find(alpha).alpha) < 0.005]
+        cards = {float(q): zoo.find(alpha, q) for q in qualities or shipped}
+        models = {q: c.sha256[:8] + ("/2" if c.resample == 2 else "") for q, c in cards.items()}
+        if rates:  # each image at the highest quality whose file fits each target
+            model = "+".join(sorted(set(models.values()))) + ">fits"
             return [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
-        return [Job(item.path, item.label, codec, float(q), False, input_size, model)
-                for item in items for q, model in sorted(cards.items())]
+        return [Job(item.path, item.label, codec, q, False, input_size, model)
+                for item in items for q, model in sorted(models.items())]
     if is_distortion(codec):
         return [Job(item.path, item.label, codec, level, False, input_size)
                 for item in items for level in get_distortion(codec).levels]
@@ -134,7 +133,7 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
 
 def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
     """(compressed bytes, decoded image) of one job's codec at its setting; a distortion has
-    no bytes. odic at a target bpp uses the installed quality of its α nearest to it."""
+    no bytes. odic at a target bpp codes at the highest quality of its α whose file fits."""
     base, _, enhancer = job.codec.partition("+")
     if enhancer:
         data, decoded = compress(dataclasses.replace(job, codec=base), rgb)
@@ -145,10 +144,9 @@ def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
     if job.codec.startswith("odic:"):
         alpha, image = float(job.codec.split(":", 1)[1]), load_image(rgb)
-        qualities = [c.quality for c in zoo.available() if abs(c.alpha - alpha) < 0.005] if job.target_bpp else [int(job.setting)]
-        encoded = [zoo.load(zoo.find(alpha, q)).encode_image(image, reconstruct=True) for q in qualities]
-        best = min(encoded, key=lambda e: abs(8 * len(e.data) / (image.height * image.width) - job.setting))
-        return best.data, best.reconstruction  # type: ignore[return-value]
+        rate = {"bpp": job.setting} if job.target_bpp else {"quality": job.setting}
+        encoded = api.encode_image(image, alpha, reconstruct=True, **rate)
+        return encoded.data, encoded.reconstruction  # type: ignore[return-value]
     baseline = get_codec(job.codec)
     picture = Image.fromarray(rgb)
     data = encode_at_bpp(baseline, picture, job.setting).data if job.target_bpp else baseline.encode(picture, job.setting)

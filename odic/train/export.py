@@ -20,7 +20,7 @@ from compressai.models.base import CompressionModel
 from odic.codec import zoo
 from odic.codec.codec import Codec
 from odic.codec.image import load_image
-from odic.codec.models import create_model, get_architecture
+from odic.codec.models import create_coder, create_model, get_architecture
 from odic.data.files import find_images
 from odic.eval.metrics import measure
 from odic.train.loop import TrainConfig, rate_schedule
@@ -125,11 +125,14 @@ def export_checkpoint(
                 p.copy_(p.half().float())
     model.update(force=True)
     arch = get_architecture(cfg["architecture"])
+    # The figures are measured on the network as it ships: the codec's own build, fp16 when stored so.
+    shipped = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
+    coder = create_coder(cfg["architecture"], cfg["N"], cfg["M"], shipped)
     exported = []
     for rate in rates:
         if kodak is not None:
             # The figures do not depend on the model id, which exists only once the file is written.
-            codec = Codec(model.eval(), arch, b"\0" * 4, cfg["alpha"], rate.quality, rate.level, rate.resample)
+            codec = Codec(coder, arch, b"\0" * 4, cfg["alpha"], rate.quality, rate.level, rate.resample)
             rate = dataclasses.replace(rate, kodak=kodak_figures(codec, find_images(kodak)))
         exported.append(rate)
     default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{rate.quality}" for rate in rates)

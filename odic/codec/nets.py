@@ -1,0 +1,148 @@
+"""The networks as the codec runs them, without CompressAI.
+
+The same layers, in the same order, with the same state-dict keys as CompressAI's
+``ScaleHyperprior`` and ``MeanScaleHyperprior``, so one weights file loads into either: training
+builds CompressAI's models (:func:`odic.codec.models.create_model`, with their likelihoods and
+auxiliary losses), coding builds these (:func:`odic.codec.models.create_coder`). Why: importing
+CompressAI pulls in torch_geometric, scipy, pandas and sympy, about 2.5 s before the first pixel
+is coded, for layers that are a few convolutions and a normalisation. Of the entropy models only
+what coding reads is kept: the quantised CDF tables, the hyper-latent medians and the scale table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+
+def conv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.Conv2d:
+    return nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding=kernel_size // 2)
+
+
+def deconv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.ConvTranspose2d:
+    return nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, output_padding=stride - 1,
+                              padding=kernel_size // 2)
+
+
+class _Bound(nn.Module):
+    """CompressAI's ``LowerBound`` at inference: max(x, bound)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("bound", torch.zeros(1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.max(x, self.bound)
+
+
+class _NonNegative(nn.Module):
+    """CompressAI's ``NonNegativeParametrizer``: the stored value, bounded, squared, less a pedestal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("pedestal", torch.zeros(1))
+        self.lower_bound = _Bound()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.lower_bound(x) ** 2 - self.pedestal
+
+
+class GDN(nn.Module):
+    """Generalised divisive normalisation (Ballé et al. 2016) and its inverse, as CompressAI computes it."""
+
+    def __init__(self, channels: int, inverse: bool = False) -> None:
+        super().__init__()
+        self.inverse = inverse
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.gamma = nn.Parameter(torch.zeros(channels, channels))
+        self.beta_reparam, self.gamma_reparam = _NonNegative(), _NonNegative()
+
+    def forward(self, x: Tensor) -> Tensor:
+        channels = x.shape[1]
+        gamma = self.gamma_reparam(self.gamma).reshape(channels, channels, 1, 1)
+        norm = nn.functional.conv2d(x**2, gamma, self.beta_reparam(self.beta))
+        return x * (torch.sqrt(norm) if self.inverse else torch.rsqrt(norm))
+
+
+class _Tables(nn.Module):
+    """An entropy model's quantised CDFs, as ``EntropyModel.update`` stored them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for name in ("_quantized_cdf", "_offset", "_cdf_length"):
+            self.register_buffer(name, torch.zeros(0, dtype=torch.int32))
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
+        # The tables' sizes come from the file (as in CompressAI): adopt them before loading.
+        for name in ("_quantized_cdf", "_offset", "_cdf_length"):
+            if prefix + name in state_dict:
+                setattr(self, name, torch.empty_like(state_dict[prefix + name]))
+        super()._load_from_state_dict(state_dict, prefix, *args)
+
+
+class EntropyBottleneck(_Tables):
+    """The hyper-latent's factorised prior: one table per channel, symbols counted from its median."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.quantiles = nn.Parameter(torch.zeros(channels, 1, 3))
+
+
+class GaussianConditional(_Tables):
+    """The latent's Gaussian prior: one table per scale of ``scale_table``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("scale_table", torch.zeros(0))
+        self.lower_bound_scale = _Bound()
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
+        if prefix + "scale_table" in state_dict:
+            self.scale_table = torch.empty_like(state_dict[prefix + "scale_table"])
+        super()._load_from_state_dict(state_dict, prefix, *args)
+
+
+class Hyperprior(nn.Module):
+    """Analysis, synthesis and hyper transforms, the rate gains, and the two entropy models' tables."""
+
+    def __init__(self, g_a: nn.Module, g_s: nn.Module, h_a: nn.Module, h_s: nn.Module, hyper_channels: int,
+                 rate_gain: nn.Module) -> None:
+        super().__init__()
+        self.g_a, self.g_s, self.h_a, self.h_s = g_a, g_s, h_a, h_s
+        self.entropy_bottleneck = EntropyBottleneck(hyper_channels)
+        self.gaussian_conditional = GaussianConditional()
+        self.rate_gain = rate_gain
+
+    def load_weights(self, state: dict[str, Tensor]) -> None:
+        """Load a CompressAI state dict: every key this network has must be there; the training-only
+        rest (the factorised density's parameters, likelihood bounds) is left out."""
+        own = self.state_dict()
+        self.load_state_dict({k: v for k, v in state.items() if k in own})
+
+
+def _analysis(N: int, M: int) -> nn.Sequential:
+    return nn.Sequential(conv(3, N), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
+
+
+def _synthesis(N: int, M: int) -> nn.Sequential:
+    return nn.Sequential(deconv(M, N), GDN(N, inverse=True), deconv(N, N), GDN(N, inverse=True), deconv(N, N),
+                         GDN(N, inverse=True), deconv(N, 3))
+
+
+def scale_hyperprior(N: int, M: int, rate_gain: nn.Module) -> Hyperprior:
+    """CompressAI's ``ScaleHyperprior`` layers."""
+    h_a = nn.Sequential(conv(M, N, 3, 1), nn.ReLU(), conv(N, N), nn.ReLU(), conv(N, N))
+    h_s = nn.Sequential(deconv(N, N), nn.ReLU(), deconv(N, N), nn.ReLU(), conv(N, M, 3, 1), nn.ReLU())
+    return Hyperprior(_analysis(N, M), _synthesis(N, M), h_a, h_s, N, rate_gain)
+
+
+def mean_scale_hyperprior(N: int, M: int, rate_gain: nn.Module) -> Hyperprior:
+    """CompressAI's ``MeanScaleHyperprior`` layers."""
+    h_a = nn.Sequential(conv(M, N, 3, 1), nn.LeakyReLU(), conv(N, N), nn.LeakyReLU(), conv(N, N))
+    h_s = nn.Sequential(deconv(N, M), nn.LeakyReLU(), deconv(M, M * 3 // 2), nn.LeakyReLU(),
+                        conv(M * 3 // 2, M * 2, 3, 1))
+    return Hyperprior(_analysis(N, M), _synthesis(N, M), h_a, h_s, N, rate_gain)
+
+
