@@ -9,6 +9,7 @@ exit status is 2 if any input failed. Nothing half-written is ever left behind.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -193,6 +194,24 @@ def _threads_option() -> Any:
     return typer.Option(0, "--threads", min=0, help="CPU threads for the networks (0: torch's default).")
 
 
+def _device_option() -> Any:
+    return typer.Option(None, "--device", help="Where the networks' heavy transforms run: cpu or cuda[:N] "
+                        "(default: $ODIC_DEVICE, else cpu). Files do not depend on it.")
+
+
+def _use_device(device: Optional[str]) -> None:
+    """Check ``device`` and make it every codec's in this process and its workers (``$ODIC_DEVICE``)."""
+    if device is None:
+        return
+    from odic.codec.codec import transform_device
+
+    try:
+        transform_device(device)
+    except OdicError as e:
+        fail(str(e))
+    os.environ["ODIC_DEVICE"] = device
+
+
 def _report(quiet: bool, verbose: bool, as_json: bool, threads: int) -> Report:
     if threads:
         import torch
@@ -294,6 +313,7 @@ def encode(
     verbose: bool = _verbose_option(),
     as_json: bool = _json_option(),
     threads: int = _threads_option(),
+    device: Optional[str] = _device_option(),
 ) -> None:
     """Compress images to .odic files.
 
@@ -309,6 +329,7 @@ def encode(
       odic encode photo.png --size 20KB
       cat photo.png | odic encode - > photo.odic
     """
+    _use_device(device)
     try:
         budget = None if size is None else parse_size(size)
         api.check_rate(quality, bpp, budget)
@@ -339,6 +360,7 @@ def decode(
     verbose: bool = _verbose_option(),
     as_json: bool = _json_option(),
     threads: int = _threads_option(),
+    device: Optional[str] = _device_option(),
 ) -> None:
     """Decompress .odic files to images.
 
@@ -353,6 +375,7 @@ def decode(
     pil_format = OUTPUT_FORMATS.get(fmt.lower())
     if pil_format is None:
         fail(f"unknown --format {fmt!r} (choose from {', '.join(sorted(OUTPUT_FORMATS))})")
+    _use_device(device)
     plan = _plan(expand(inputs, {".odic"}), output, "." + fmt.lower())
 
     def work(item: Input, target: Optional[Path]) -> Outcome:
@@ -860,10 +883,12 @@ def compress_dataset_cmd(
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     engine: str = typer.Option("local", "--engine", help="local (this machine), or ray (the cluster of $RAY_ADDRESS; "
                                "a local Ray instance when unset)."),
+    device: Optional[str] = _device_option(),
 ) -> None:
     """Compress a whole image collection; safe to interrupt: run it again to finish."""
     from odic.data.dataset import compress_dataset, summary_dict
 
+    _use_device(device)
     if not src.is_dir():
         fail(f"{src}: not a directory")
     try:

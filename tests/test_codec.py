@@ -139,3 +139,32 @@ def test_tiled_transforms_give_the_untiled_file_and_pixels(monkeypatch: pytest.M
     for data in (tiled, untiled):
         difference = np.abs(np.asarray(codec.decode(data), dtype=int) - pixels)
         assert difference.max() <= 1 and difference.mean() < 0.01
+
+
+def test_the_device_does_not_change_the_file(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    source = tmp_path / "a.png"
+    Image.fromarray(random_image(48, 64, seed=9)).save(source)
+    outputs = []
+    for i, extra in enumerate([[], ["--device", "cpu"]]):
+        done = run_cli("encode", str(source), "-o", str(tmp_path / f"{i}.odic"), *extra)
+        assert done.returncode == 0, done.stderr
+        outputs.append((tmp_path / f"{i}.odic").read_bytes())
+    assert outputs[0] == outputs[1]
+    done = run_cli("decode", str(tmp_path / "0.odic"), "-o", str(tmp_path / "x.png"), "--device", "abacus")
+    assert done.returncode == 2 and b"unknown device" in done.stderr and not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")
+def test_a_file_coded_on_the_gpu_decodes_on_the_cpu() -> None:
+    image = load_image(random_image(96, 128, seed=10))
+    card = zoo.find(0.0, 1)
+    model = zoo.read_weights(card)
+    arch = get_architecture(card.architecture)
+    gpu = Codec(model, arch, card.model_id, card.alpha, card.quality, card.level, card.resample, device="cuda")
+    encoded = gpu.encode_image(image, reconstruct=True)
+    cpu = Codec(zoo.read_weights(card), arch, card.model_id, card.alpha, card.quality, card.level, card.resample,
+                device="cpu")
+    decoded = np.asarray(cpu.decode(encoded.data), dtype=np.int16)  # the tables agree: no mismatch error
+    assert np.abs(decoded - encoded.reconstruction.astype(np.int16)).max() <= 3

@@ -13,6 +13,7 @@ practice, while the heavy transforms use the fast path of
 from __future__ import annotations
 
 import copy
+import os
 import zlib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,7 @@ from odic.codec.models import Architecture, Level
 from odic.codec.nets import Hyperprior
 from odic.codec.precision import fast_context, fast_enabled
 from odic.errors import (
+    ArgumentError,
     BitstreamError,
     CorruptDataError,
     DecoderMismatchError,
@@ -88,6 +90,26 @@ def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, til
     return torch.cat(rows, dim=-2)
 
 
+def transform_device(device: Optional[str] = None) -> torch.device:
+    """Where the analysis and synthesis transforms run: ``device``, else ``$ODIC_DEVICE``, else the CPU.
+
+    Only the two heavy transforms move: the hyper-transforms, the float64 hyper-synthesis and the
+    entropy coder stay on the CPU, so the probability tables, and therefore the files, do not
+    depend on the device, and a file coded on a GPU decodes on any CPU (pixels within a few
+    levels, as between CPUs with and without bf16).
+    """
+    name = device or os.environ.get("ODIC_DEVICE") or "cpu"
+    try:
+        chosen = torch.device(name)
+    except RuntimeError:
+        raise ArgumentError(f"unknown device {name!r} (cpu, cuda or cuda:N)") from None
+    if chosen.type == "cuda" and not torch.cuda.is_available():
+        raise ArgumentError(f"device {chosen} asked for, but this machine has no usable CUDA GPU")
+    if chosen.type not in ("cpu", "cuda"):
+        raise ArgumentError(f"device {chosen}: odic runs on cpu or cuda")
+    return chosen
+
+
 def to_uint8(x: Tensor) -> np.ndarray:
     """(3, H, W) float in [0, 1] → H × W × 3 uint8, rounding to nearest."""
     return x.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
@@ -124,7 +146,7 @@ class Codec:
 
     def __init__(
         self, model: Hyperprior, arch: Architecture, model_id: bytes, alpha: float, quality: float,
-        level: Level = 0, resample: int = 1,
+        level: Level = 0, resample: int = 1, device: Optional[str] = None,
     ):
         self.model = model.eval().to(memory_format=torch.channels_last)
         self.arch = arch
@@ -145,6 +167,11 @@ class Codec:
         self._z_tables = rans.Tables.of(model.entropy_bottleneck)
         self._y_tables = rans.Tables.of(model.gaussian_conditional)
         self.fast = fast_enabled()
+        #: Where g_a and g_s run (see :func:`transform_device`); everything else stays on the CPU.
+        self.device = transform_device(device)
+        self.fast_transforms = fast_enabled(self.device)
+        model.g_a.to(self.device)
+        model.g_s.to(self.device)
 
     def at(self, quality: float, level: Level, resample: int) -> Codec:
         """This network at another quality: the gains and picture size change, the weights and the
@@ -174,15 +201,15 @@ class Codec:
         y_hat = self.model.rate_gain.unscale(y_hat, self.level)
 
         def g_s(y: Tensor) -> Tensor:
-            with fast_context(enabled=self.fast):
-                return self.model.g_s(y.contiguous(memory_format=torch.channels_last)).float()
+            with fast_context(self.device, enabled=self.fast_transforms):
+                return self.model.g_s(y.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
 
         return tiled(g_s, y_hat, Fraction(self.arch.y_stride), TILE, TILE_MARGIN)
 
     def _analysis(self, padded: Tensor) -> Tensor:
         def g_a(x: Tensor) -> Tensor:
-            with fast_context(enabled=self.fast):
-                return self.model.g_a(x.contiguous(memory_format=torch.channels_last)).float()
+            with fast_context(self.device, enabled=self.fast_transforms):
+                return self.model.g_a(x.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
 
         s = self.arch.y_stride
         return tiled(g_a, padded, Fraction(1, s), TILE * s, TILE_MARGIN * s)
