@@ -340,10 +340,12 @@ def encode(
 
     def work(item: Input, target: Optional[Path]) -> Outcome:
         raw = _read(item, max_bytes)
+        read = len(raw)
         image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
+        del raw  # the source file's bytes are not needed while coding (0.1 GB for a 64 MP PNG)
         data = api.encode_image(image, alpha, quality, observer=observer, bpp=bpp, size=budget).data
         _write(target, data)
-        return Outcome(len(raw), len(data), image.height * image.width)
+        return Outcome(read, len(data), image.height * image.width)
 
     _run(plan, work, "encode", force, _report(quiet, verbose, as_json, threads))
 

@@ -121,6 +121,10 @@ def test_the_limit_holds_for_the_padded_area_the_networks_run_on() -> None:
     data = bitstream.serialize(thin, parsed.z_string, parsed.y_string)
     with pytest.raises(ImageTooLargeError, match="padded"):
         odic.decode(data, max_pixels=4 << 20)  # inside the limit, but padded to 64 rows it is 64 MP
+    biggest = 9797 * 6532  # within 64 MP; padded to the stride it is 65 MP: every accepted image decodes
+    fits = parsed.header.__class__(**{**parsed.header.__dict__, "height": 6532, "width": 9797})
+    with pytest.raises(BitstreamError):  # past the size checks: the strings do not fit the size
+        odic.decode(bitstream.serialize(fits, parsed.z_string, parsed.y_string), max_pixels=biggest)
 
 
 def test_tiled_transforms_give_the_untiled_file_and_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,6 +143,20 @@ def test_tiled_transforms_give_the_untiled_file_and_pixels(monkeypatch: pytest.M
     for data in (tiled, untiled):
         difference = np.abs(np.asarray(codec.decode(data), dtype=int) - pixels)
         assert difference.max() <= 1 and difference.mean() < 0.01
+
+
+def test_the_tiled_hyper_synthesis_gives_the_untiled_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """h_s runs in float64 tile by tile on big pictures: the files (whose symbols the tables
+    decide) must be the untiled ones, or files of big images would not decode elsewhere."""
+    from odic.codec import codec as codec_module
+
+    codec = zoo.load(zoo.find(0.0, 1))
+    image = random_image(300, 450, seed=12)  # hyper-latents 5 × 8
+    untiled = codec.encode(image)
+    monkeypatch.setattr(codec_module, "HYPER_TILE", 1)
+    monkeypatch.setattr(codec_module, "TILE_MARGIN", 2)
+    assert codec.encode(image) == untiled
+    np.testing.assert_array_equal(np.asarray(codec.decode(untiled)), np.asarray(odic.decode(untiled)))
 
 
 def test_the_device_does_not_change_the_file(tmp_path) -> None:

@@ -37,7 +37,7 @@ def main() -> None:
         for mp in args.megapixels:
             source = Image.open(KODIM23)
             scale = (mp * 1e6 / (source.width * source.height)) ** 0.5
-            size = (round(source.width * scale), round(source.height * scale))
+            size = (int(source.width * scale), int(source.height * scale))  # within the default pixel limit
             path = Path(tmp) / "photo.png"
             source.resize(size, Image.Resampling.BICUBIC).save(path, compress_level=1)
             enc = run([odic, "encode", str(path), "-o", f"{tmp}/photo.odic", "--force"])

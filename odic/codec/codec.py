@@ -66,6 +66,12 @@ def _symbols_crc(y_symbols: Tensor, z_hat: Tensor) -> int:
 #: interior comes out as it would untiled, up to floating-point summation order.
 TILE = 64
 TILE_MARGIN = 4
+#: How much larger than ``max_pixels`` the padded area a decoder runs on may be: enough for every
+#: image within the limit (a 65-row image is padded to 128 rows), while a 1-pixel-high image
+#: declaring 2^20 columns still meets a bound.
+PADDED_AREA = 2
+#: Tiles of the float64 hyper-synthesis, in hyper-latents (64 px each); the margin is TILE_MARGIN.
+HYPER_TILE = 16
 
 
 def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, tile: int, margin: int) -> Tensor:
@@ -77,17 +83,19 @@ def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, til
     height, width = x.shape[-2:]
     if height <= tile + margin and width <= tile + margin:
         return transform(x)
-    rows = []
+    result: Optional[Tensor] = None  # allocated once the first tile says its channels and type
     for top in range(0, height, tile):
-        row = []
         for left in range(0, width, tile):
             t0, l0 = max(0, top - margin), max(0, left - margin)
             out = transform(x[..., t0: min(height, top + tile + margin), l0: min(width, left + tile + margin)])
-            rows_kept = slice(int((top - t0) * scale), int((min(height, top + tile) - t0) * scale))
-            cols_kept = slice(int((left - l0) * scale), int((min(width, left + tile) - l0) * scale))
-            row.append(out[..., rows_kept, cols_kept])
-        rows.append(torch.cat(row, dim=-1))
-    return torch.cat(rows, dim=-2)
+            if result is None:
+                result = out.new_empty((*out.shape[:-2], int(height * scale), int(width * scale)))
+            rows = slice(int((top - t0) * scale), int((min(height, top + tile) - t0) * scale))
+            cols = slice(int((left - l0) * scale), int((min(width, left + tile) - l0) * scale))
+            result[..., int(top * scale): int(min(height, top + tile) * scale),
+                   int(left * scale): int(min(width, left + tile) * scale)] = out[..., rows, cols]
+    assert result is not None
+    return result
 
 
 def transform_device(device: Optional[str] = None) -> torch.device:
@@ -110,9 +118,20 @@ def transform_device(device: Optional[str] = None) -> torch.device:
     return chosen
 
 
-def to_uint8(x: Tensor) -> np.ndarray:
-    """(3, H, W) float in [0, 1] → H × W × 3 uint8, rounding to nearest."""
-    return x.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
+def pixels_tensor(rgb: np.ndarray) -> Tensor:
+    """H × W × 3 uint8 → (1, 3, H, W) uint8, sharing a writable array's memory (a 64 MP picture
+    is 0.2 GB); float conversion happens tile by tile."""
+    return (torch.from_numpy(rgb) if rgb.flags.writeable else torch.tensor(rgb)).permute(2, 0, 1)[None]
+
+
+def unit(x: Tensor) -> Tensor:
+    """Pixels as float in [0, 1], from uint8 or float."""
+    return x.float().div(255) if x.dtype == torch.uint8 else x.float()
+
+
+def quantise(x: Tensor) -> Tensor:
+    """Float pictures in [0, 1] (any shape) → uint8, rounding to nearest; ``x`` is overwritten."""
+    return x.clamp_(0, 1).mul_(255).round_().to(torch.uint8)
 
 
 def shrink(x: Tensor, resample: int) -> Tensor:
@@ -194,29 +213,48 @@ class Codec:
         return (hp // s, wp // s), (hp // ys, wp // ys)
 
     def _gaussian_params(self, z_hat: Tensor) -> tuple[Tensor, Optional[Tensor]]:
-        scales, means = self.arch.split_params(self._h_s64(z_hat.double()))
-        return scales.float(), None if means is None else means.float()
+        # Tiled as the transforms are (in hyper-latents, 4 latents each): its float64 output and
+        # activations would otherwise take about 25 MB per megapixel. Encoder and decoder tile alike.
+        def h_s(z: Tensor) -> Tensor:
+            scales, means = self.arch.split_params(self._h_s64(z.double()))
+            return scales.float() if means is None else torch.cat([scales.float(), means.float()], dim=1)
 
-    def _synthesis(self, y_hat: Tensor) -> Tensor:
+        params = tiled(h_s, z_hat, Fraction(self.arch.stride // self.arch.y_stride), HYPER_TILE, TILE_MARGIN)
+        if self.arch.split_params(params)[1] is None:
+            return params, None
+        scales, means = params.chunk(2, 1)
+        return scales, means
+
+    def _synthesis(self, y_hat: Tensor, to_pixels: bool = False) -> Tensor:
+        """The picture of ``y_hat``: float, or with ``to_pixels`` uint8 made tile by tile (the
+        float picture of a 64 MP image alone would take 0.8 GB)."""
         y_hat = self.model.rate_gain.unscale(y_hat, self.level)
 
         def g_s(y: Tensor) -> Tensor:
             with fast_context(self.device, enabled=self.fast_transforms):
-                return self.model.g_s(y.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
+                x = self.model.g_s(y.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
+            return quantise(x) if to_pixels else x
 
         return tiled(g_s, y_hat, Fraction(self.arch.y_stride), TILE, TILE_MARGIN)
+
+    def _pixels(self, y_hat: Tensor, height: int, width: int) -> Tensor:
+        """(B, 3, H, W) uint8: the decoded picture as the decoder rounds it."""
+        if self.resample == 1:
+            return self._synthesis(y_hat, to_pixels=True)[..., :height, :width]
+        return quantise(enlarge(self._synthesis(y_hat), height, width, self.resample))
 
     def _analysis(self, padded: Tensor) -> Tensor:
         def g_a(x: Tensor) -> Tensor:
             with fast_context(self.device, enabled=self.fast_transforms):
-                return self.model.g_a(x.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
+                x = unit(x).to(self.device).contiguous(memory_format=torch.channels_last)
+                return self.model.g_a(x).float().cpu()
 
         s = self.arch.y_stride
         return tiled(g_a, padded, Fraction(1, s), TILE * s, TILE_MARGIN * s)
 
     @torch.inference_mode()
     def encode_batch(self, x: Tensor, grayscale: bool = False, reconstruct: bool = False) -> list[Encoded]:
-        """Encode a batch ``(B, 3, H, W)`` of RGB images in [0, 1]; one file each.
+        """Encode a batch ``(B, 3, H, W)`` of RGB images, float in [0, 1] or uint8; one file each.
 
         With ``reconstruct``, each result also holds the exact pixels the decoder will produce
         (what sweeps measure), saving a decode; plain encoding skips that synthesis pass.
@@ -225,11 +263,12 @@ class Codec:
 
     @torch.inference_mode()
     def analyse(self, x: Tensor) -> Tensor:
-        """The latents of a batch ``(B, 3, H, W)`` in [0, 1] before any gain: they depend on the
-        network and the picture size only, so a search over qualities computes them once."""
+        """The latents of a batch ``(B, 3, H, W)`` (float in [0, 1] or uint8) before any gain: they
+        depend on the network and the picture size only, so a search over qualities computes them
+        once. uint8 pictures at full size become float tile by tile."""
         if x.ndim != 4 or x.shape[1] != 3:
             raise ValueError(f"expected a (B, 3, H, W) tensor, got {tuple(x.shape)}")
-        return self._analysis(self._pad(shrink(x.float(), self.resample)))
+        return self._analysis(self._pad(x if self.resample == 1 else shrink(unit(x), self.resample)))
 
     @torch.inference_mode()
     def encode_analysed(self, latents: Tensor, height: int, width: int, grayscale: bool = False,
@@ -244,9 +283,11 @@ class Codec:
         z_indexes = rans.hyperlatent_indexes(z.shape[1], z.shape[-2:])[0]
         scales, means = self._gaussian_params(z_hat)
         indexes = rans.scale_indexes(scales, self.model.gaussian_conditional)
+        del scales  # latent-sized tensors go as soon as they are used: 0.2 GB each at 64 MP
         symbols = rans.symbols_of(y, means)
-        y_hat = rans.values_of(symbols, means)
-        x_hat = enlarge(self._synthesis(y_hat), height, width, self.resample).clamp(0, 1) if reconstruct else None
+        del y
+        pixels = self._pixels(rans.values_of(symbols, means), height, width) if reconstruct else None
+        del means
         out = []
         for i in range(latents.shape[0]):
             z_string = rans.encode(z_symbols[i], z_indexes, self._z_tables)
@@ -264,17 +305,28 @@ class Codec:
                 resample=self.resample,
             )
             data = bitstream.serialize(header, z_string, y_string)
-            out.append(Encoded(data, None if x_hat is None else to_uint8(x_hat[i])))
+            out.append(Encoded(data, None if pixels is None else pixels[i].permute(1, 2, 0).contiguous().numpy()))
         return out
 
     @torch.inference_mode()
     def decode_tensor(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Tensor, Header]:
-        """Decode one file to a (3, H, W) float tensor in [0, 1] and its header.
+        """Decode one file to a (3, H, W) float tensor in [0, 1] and its header."""
+        y_hat, h = self._decode_latents(data, max_pixels)
+        return enlarge(self._synthesis(y_hat), h.height, h.width, self.resample)[0].clamp(0, 1), h
+
+    @torch.inference_mode()
+    def decode_pixels(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[np.ndarray, Header]:
+        """Decode one file to H × W × 3 uint8 pixels, made tile by tile, and its header."""
+        y_hat, h = self._decode_latents(data, max_pixels)
+        return self._pixels(y_hat, h.height, h.width)[0].permute(1, 2, 0).contiguous().numpy(), h
+
+    def _decode_latents(self, data: bytes, max_pixels: int) -> tuple[Tensor, Header]:
+        """The decoded latent ``y_hat`` of one file, (1, M, h, w), and its header.
 
         A header may claim any size up to 2²⁰ px a side; images above ``max_pixels`` are
-        refused before anything is allocated for them. The limit holds for the area the
-        networks run on too (the coded picture padded to the stride), which a 1-pixel-high
-        image multiplies by up to 64.
+        refused before anything is allocated for them. A bound holds for the area the networks
+        run on too (the coded picture padded to the stride, ``PADDED_AREA`` × the limit), which a
+        1-pixel-high image multiplies by up to 64.
         """
         parsed = bitstream.parse(data)
         h = parsed.header
@@ -282,9 +334,9 @@ class Codec:
             raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, above the {max_pixels:,} limit")
         s = self.arch.stride
         coded_h, coded_w = h.coded_size
-        if -(-coded_h // s) * s * -(-coded_w // s) * s > max_pixels:
-            raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, coded on a padded area above the "
-                                     f"{max_pixels:,}-pixel limit")
+        if -(-coded_h // s) * s * -(-coded_w // s) * s > PADDED_AREA * max_pixels:
+            raise ImageTooLargeError(f"file declares {h.width}x{h.height} pixels, coded on a padded area above "
+                                     f"{PADDED_AREA} × the {max_pixels:,}-pixel limit")
         if (h.model_id, h.quality) != (self.model_id, self.quality):
             raise UnknownModelError(
                 f"file was written by model {h.model_id.hex()} quality {h.quality}, "
@@ -310,9 +362,7 @@ class Codec:
                 "decoder mismatch: the latent symbols decoded here differ from the encoder's "
                 "(entropy tables disagree between machines or odic versions)"
             )
-        y_hat = rans.values_of(symbols, means)
-        x_hat = enlarge(self._synthesis(y_hat), h.height, h.width, self.resample)[0]
-        return x_hat.clamp(0, 1), h
+        return rans.values_of(symbols, means), h
 
     def decode_batch(self, files: list[bytes]) -> Tensor:
         """Decode files of one image size to a ``(B, 3, H, W)`` tensor in [0, 1]."""
@@ -323,7 +373,7 @@ class Codec:
 
     # ------------------------------------------------------------------ images
     def encode_image(self, image: LoadedImage, reconstruct: bool = False) -> Encoded:
-        x = torch.tensor(image.rgb).permute(2, 0, 1)[None].float().div(255)
+        x = pixels_tensor(image.rgb)
         return self.encode_batch(x, grayscale=image.grayscale, reconstruct=reconstruct)[0]
 
     def encode(self, image: ImageSource, **load_options: object) -> bytes:
@@ -332,6 +382,6 @@ class Codec:
 
     def decode(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
         """Decode to a PIL image: mode ``L`` for grayscale sources, else ``RGB``."""
-        x_hat, header = self.decode_tensor(data, max_pixels)
-        picture = Image.fromarray(to_uint8(x_hat), "RGB")
+        pixels, header = self.decode_pixels(data, max_pixels)
+        picture = Image.fromarray(pixels, "RGB")
         return picture.convert("L") if header.grayscale else picture

@@ -105,8 +105,9 @@ def _from_pil(im: Image.Image, drop_alpha: bool, to_srgb: bool = True) -> Loaded
     if im.mode == "F":
         raise ImageInputError("floating-point images are not supported")
     grayscale = im.mode in {"L", "1", "LA", "La"} or (im.mode == "P" and _palette_is_gray(im))
-    rgb = np.asarray((_to_srgb(im) if to_srgb else im).convert("RGB"), dtype=np.uint8)
-    return LoadedImage(np.ascontiguousarray(rgb), grayscale)
+    # A writable array of its own, so the codec can take it without another copy.
+    rgb = np.array((_to_srgb(im) if to_srgb else im).convert("RGB"), dtype=np.uint8)
+    return LoadedImage(rgb, grayscale)
 
 
 def _palette_is_gray(im: Image.Image) -> bool:

@@ -16,7 +16,7 @@ import torch
 
 from odic.codec import zoo
 from odic.codec.bitstream import QUALITY_STEPS
-from odic.codec.codec import Codec, Encoded
+from odic.codec.codec import Codec, Encoded, pixels_tensor
 from odic.codec.image import LoadedImage
 from odic.errors import UnknownModelError
 
@@ -29,7 +29,7 @@ def encode_to_size(image: LoadedImage, alpha: float, max_bytes: int, reconstruct
     networks) counts as not fitting.
     """
     cards = [c for c in zoo.available() if abs(c.alpha - zoo.find(alpha).alpha) < 0.005]
-    x = torch.tensor(image.rgb).permute(2, 0, 1)[None].float().div(255)
+    x = pixels_tensor(image.rgb)
     latents: dict[tuple[int, int], torch.Tensor] = {}
 
     def attempt(step: int) -> Optional[Encoded]:
