@@ -41,19 +41,13 @@ class Panel:
 
 
 def code(image: LoadedImage, codec: str, bpp: float) -> tuple[str, bytes, np.ndarray]:
-    """(setting, file bytes, decoded H × W × 3 uint8) of ``codec`` near ``bpp`` (odic: at most ``bpp``): ``odic:ALPHA`` or a
-    classical codec's name."""
-    if codec.startswith("odic:"):
-        from odic import api
+    """(setting, file bytes, decoded H × W × 3 uint8) of ``codec`` (a name :func:`odic.codecs.get`
+    takes) near ``bpp``; odic at the highest quality at or below it."""
+    from odic import codecs
 
-        encoded = api.encode_image(image, float(codec.split(":", 1)[1]), bpp=bpp, reconstruct=True)
-        assert encoded.reconstruction is not None
-        return f"quality {api.info(encoded.data).quality:g}", encoded.data, encoded.reconstruction
-    from odic.baselines import encode_at_bpp, get_codec
-
-    baseline = get_codec(codec)
-    found = encode_at_bpp(baseline, Image.fromarray(image.rgb), bpp)
-    return f"setting {found.quality:g}", found.data, np.asarray(baseline.decode(found.data))
+    coded = codecs.get(codec).encode_to_bpp(image, bpp, decoded=True)
+    assert coded.pixels is not None
+    return f"setting {coded.setting:g}", coded.data, coded.pixels
 
 
 def top5(observer: Optional[str], pictures: Sequence[np.ndarray]) -> list[tuple[tuple[str, float], ...]]:

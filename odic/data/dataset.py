@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from PIL import Image
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -39,8 +38,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from odic import api
-from odic.baselines import encode_at_bpp, get_codec
+from odic import api, codecs
 from odic.codec import zoo
 from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import load_image
@@ -54,8 +52,8 @@ MANIFEST = "manifest.jsonl"
 
 @dataclass(frozen=True)
 class Settings:
-    """What to compress with: ``codec`` "odic" (α, and a quality or a target bpp) or a classical
-    codec (target bpp)."""
+    """What to compress with: a codec of :mod:`odic.codecs` ("odic" with α, or a classical one) at
+    a quality setting or a target bpp (neither: the codec's middle setting)."""
 
     codec: str = "odic"
     alpha: float = 0.0
@@ -63,10 +61,8 @@ class Settings:
     target_bpp: Optional[float] = None
 
     @property
-    def suffix(self) -> str:
-        if self.codec == "odic":
-            return ".odic"
-        return get_codec(self.codec).suffix
+    def image_codec(self) -> codecs.ImageCodec:
+        return codecs.get(self.codec, self.alpha)
 
 
 @dataclass
@@ -90,28 +86,18 @@ class Summary:
 
 def _wanted(settings: Settings) -> dict:
     """The manifest fields that say a file was coded with ``settings``."""
-    if settings.codec == "odic" and settings.target_bpp is not None:  # each file at its own quality
-        alpha = zoo.find(settings.alpha).alpha
-        models = sorted({c.sha256[:8] for c in zoo.available() if c.alpha == alpha})
-        return {"codec": "odic", "alpha": alpha, "target_bpp": settings.target_bpp, "models": "+".join(models)}
-    if settings.codec == "odic":
-        card = zoo.find(settings.alpha, settings.quality)
-        return {"codec": "odic", "alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
-    return {"codec": settings.codec, "target_bpp": settings.target_bpp}
+    return {"codec": settings.codec, **settings.image_codec.stamp(settings.quality, settings.target_bpp)}
 
 
 def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     """Compress one file (runs in a worker); returns the bytes and the manifest fields."""
     raw = source.read_bytes()
     image = load_image(raw)
-    if settings.codec == "odic":
-        data = api.encode_image(image, settings.alpha, settings.quality, bpp=settings.target_bpp).data
-        header = api.info(data)
-        details = {**_wanted(settings), "quality": header.quality, "model_id": header.model_id.hex()}
-    else:
-        result = encode_at_bpp(get_codec(settings.codec), Image.fromarray(image.rgb), settings.target_bpp or 0.5)
-        data = result.data
-        details = {"target_bpp": settings.target_bpp, "setting": result.quality}
+    codec = settings.image_codec
+    coded = (codec.encode(image, settings.quality) if settings.target_bpp is None
+             else codec.encode_to_bpp(image, settings.target_bpp))
+    data = coded.data
+    details = {**_wanted(settings), "setting": coded.setting}
     return data, {
         "source_sha256": hashlib.sha256(raw).hexdigest(), "source_bytes": len(raw), "bytes": len(data),
         "bpp": round(bits_per_pixel(len(data), image.height, image.width), 5), "height": image.height,
@@ -182,10 +168,9 @@ def compress_dataset(
     src, dst = Path(src), Path(dst)
     if engine not in ENGINES:
         raise OdicError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
-    if codec == "odic":
-        api.check_rate(quality, target_bpp)
+    api.check_rate(quality, target_bpp)
     settings = Settings(codec, alpha, quality, target_bpp)
-    suffix, wanted = settings.suffix, _wanted(settings)
+    suffix, wanted = settings.image_codec.suffix, _wanted(settings)
     sources = find_images(src)
     planned = [(source.relative_to(src).as_posix(), source) for source in sources]
     planned = [(rel, Path(rel).with_suffix(suffix).as_posix(), source) for rel, source in planned]
@@ -243,7 +228,7 @@ def decompress_dataset(src: Path, dst: Path, fmt: str = "PNG") -> Summary:
     summary, start = Summary(), time.perf_counter()
     for rel, entry in sorted(read_manifest(Path(src)).items()):
         data = inside(Path(src), entry["file"]).read_bytes()
-        picture = api.decode(data) if entry["codec"] == "odic" else get_codec(entry["codec"]).decode(data)
+        picture = codecs.get(entry["codec"]).decode(data)
         buffer = io.BytesIO()
         picture.save(buffer, format=fmt)
         target = inside(Path(dst), PurePosixPath(rel).with_suffix("." + fmt.lower()).as_posix())

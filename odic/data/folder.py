@@ -39,11 +39,10 @@ class CompressedImageFolder(Dataset):
         return len(self.entries)
 
     def __getitem__(self, i: int) -> tuple[Any, int]:
-        from odic import api
-        from odic.baselines import get_codec
+        from odic import codecs
 
         entry = self.entries[i]
         data = inside(self.root, entry["file"]).read_bytes()
-        image = api.decode(data) if entry["codec"] == "odic" else get_codec(entry["codec"]).decode(data)
+        image = codecs.get(entry["codec"]).decode(data)
         image = image.convert("RGB")
         return (self.transform(image) if self.transform else image), self.labels[i]

@@ -24,8 +24,8 @@ import numpy as np
 from PIL import Image
 from rich.progress import track
 
-from odic import api
-from odic.baselines import encode_at_bpp, get_codec
+from odic import codecs
+from odic.baselines import get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image, resize_shorter
 from odic.data import engines
@@ -142,15 +142,11 @@ def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
         return data, enhance(_ENHANCERS[enhancer], decoded)
     if is_distortion(job.codec):
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
-    if job.codec.startswith("odic:"):
-        alpha, image = float(job.codec.split(":", 1)[1]), load_image(rgb)
-        rate = {"bpp": job.setting} if job.target_bpp else {"quality": job.setting}
-        encoded = api.encode_image(image, alpha, reconstruct=True, **rate)
-        return encoded.data, encoded.reconstruction  # type: ignore[return-value]
-    baseline = get_codec(job.codec)
-    picture = Image.fromarray(rgb)
-    data = encode_at_bpp(baseline, picture, job.setting).data if job.target_bpp else baseline.encode(picture, job.setting)
-    return data, np.asarray(baseline.decode(data))
+    codec, image = codecs.get(job.codec), load_image(rgb)
+    coded = (codec.encode_to_bpp(image, job.setting, decoded=True) if job.target_bpp
+             else codec.encode(image, job.setting, decoded=True))
+    assert coded.pixels is not None
+    return coded.data, coded.pixels
 
 
 def evaluate(job: Job, observers: Sequence[str]) -> dict:

@@ -1,0 +1,133 @@
+"""Every codec odic runs, behind one interface: its own networks and the classical codecs.
+
+As Pillow has one plugin per format, each kind of codec is one small class, and :func:`get` maps
+a codec's name to it: ``odic`` / ``odic:0.5`` (α; ``odic`` alone takes ``alpha``), or a classical
+codec's name (``jpeg``, ``webp``, ``avif``, …, :mod:`odic.baselines`). Datasets, the compressed
+folder reader, ``odic compare`` and sweeps use this interface, so none of them asks which codec
+it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol, Sequence
+
+import numpy as np
+from PIL import Image
+
+from odic import api
+from odic.baselines import BaselineCodec, encode_at_bpp, get_codec
+from odic.codec import zoo
+from odic.codec.image import LoadedImage
+
+
+@dataclass(frozen=True)
+class Coded:
+    """One image coded: the file, the setting that made it, and (when asked) the decoded pixels."""
+
+    data: bytes
+    setting: float
+    #: H × W × 3 uint8 as a decoder gives it back, only when asked for.
+    pixels: Optional[np.ndarray] = None
+
+
+class ImageCodec(Protocol):
+    """What every codec does for odic."""
+
+    #: The name :func:`get` takes back, e.g. ``odic:0.5`` or ``webp``.
+    name: str
+    #: File suffix of what it writes.
+    suffix: str
+
+    def ladder(self) -> Sequence[float]:
+        """The settings a sweep runs when it is given no target bpp."""
+        ...
+
+    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+        """``image`` at a setting (None: the codec's middle one)."""
+        ...
+
+    def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
+        """``image`` near ``bpp`` bits per pixel (odic: the highest quality at or below it)."""
+        ...
+
+    def decode(self, data: bytes) -> Image.Image:
+        ...
+
+    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+        """Manifest fields that say a file was coded this way with these weights, to tell a file
+        that is done from one coded otherwise (:func:`odic.compress_dataset`)."""
+        ...
+
+
+class OdicCodec:
+    """odic's networks for one α; settings are qualities (fractions too)."""
+
+    suffix = ".odic"
+
+    def __init__(self, alpha: float):
+        # Not checked against the installed networks here: decoding needs no α (files name their
+        # network), and encoding an α that no network serves fails with the error that says so.
+        self.alpha = alpha
+        self.name = f"odic:{alpha:g}"
+
+    def ladder(self) -> Sequence[float]:
+        return [c.quality for c in zoo.available() if abs(c.alpha - self.alpha) < 0.005]
+
+    def _coded(self, image: LoadedImage, decoded: bool, **rate: Any) -> Coded:
+        encoded = api.encode_image(image, self.alpha, reconstruct=decoded, **rate)
+        return Coded(encoded.data, api.info(encoded.data).quality, encoded.reconstruction)
+
+    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+        return self._coded(image, decoded, quality=setting)
+
+    def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
+        return self._coded(image, decoded, bpp=bpp)
+
+    def decode(self, data: bytes) -> Image.Image:
+        return api.decode(data)
+
+    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+        if bpp is not None:  # each file at its own quality, of any of the α's networks
+            alpha = zoo.find(self.alpha).alpha
+            models = sorted({c.sha256[:8] for c in zoo.available() if c.alpha == alpha})
+            return {"alpha": alpha, "target_bpp": bpp, "models": "+".join(models)}
+        card = zoo.find(self.alpha, setting)
+        return {"alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
+
+
+class ClassicCodec:
+    """A classical codec through Pillow (:mod:`odic.baselines`); settings are its quality scale."""
+
+    def __init__(self, baseline: BaselineCodec):
+        self.baseline = baseline
+        self.name, self.suffix = baseline.name, baseline.suffix
+
+    def ladder(self) -> Sequence[float]:
+        return self.baseline.ladder
+
+    def _coded(self, data: bytes, setting: float, decoded: bool) -> Coded:
+        return Coded(data, setting, np.asarray(self.baseline.decode(data)) if decoded else None)
+
+    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+        ladder = self.ladder()
+        setting = ladder[len(ladder) // 2] if setting is None else setting
+        return self._coded(self.baseline.encode(Image.fromarray(image.rgb), setting), setting, decoded)
+
+    def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
+        found = encode_at_bpp(self.baseline, Image.fromarray(image.rgb), bpp)
+        return self._coded(found.data, found.quality, decoded)
+
+    def decode(self, data: bytes) -> Image.Image:
+        return self.baseline.decode(data)
+
+    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+        return {"target_bpp": bpp} if bpp is not None else {"setting": setting}
+
+
+def get(name: str, alpha: Optional[float] = None) -> ImageCodec:
+    """The codec called ``name``: ``odic:ALPHA``, ``odic`` (with ``alpha``, default 0) or a classical one."""
+    family, _, weight = name.partition(":")
+    if family == "odic":
+        return OdicCodec(float(weight) if weight else alpha or 0.0)
+    return ClassicCodec(get_codec(name))
