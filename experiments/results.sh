@@ -15,7 +15,7 @@ ODIC=odic:0,odic:0.5,odic:1
 WORKERS=${WORKERS:-2}
 
 # New weights for some qualities of one α (e.g. ODIC_ONLY=odic:1 QUALITIES=1,2 bash experiments/results.sh):
-# steps a–c measure just those qualities and merge them into the committed summaries (odic sweep
+# steps a–c measure just those qualities and merge them into the committed summaries (odic lab sweep
 # --merge, docs/evaluation.md) instead of recomputing every codec; steps d and e are skipped.
 ODIC_ONLY=${ODIC_ONLY:-}
 QUALITIES=${QUALITIES:-}
@@ -26,9 +26,9 @@ measure() {  # measure <experiment dir> <run dir> <codecs> <sweep args...>: one 
   shift 3
   if [ -n "$QUALITIES" ]; then
     run="$run-${ODIC_ONLY/:/}-q${QUALITIES//,/-}"
-    odic sweep "$@" --codecs "$ODIC_ONLY" --qualities "$QUALITIES" --merge "$dir" --out "$run" --workers "$WORKERS"
+    odic lab sweep "$@" --codecs "$ODIC_ONLY" --qualities "$QUALITIES" --merge "$dir" --out "$run" --workers "$WORKERS"
   else
-    odic sweep "$@" --codecs "$codecs" --out "$run" --workers "$WORKERS"
+    odic lab sweep "$@" --codecs "$codecs" --out "$run" --workers "$WORKERS"
   fi
   cp "$run"/summary.csv "$run"/bd_rate.json "$run"/*.png "$dir"/
 }
@@ -57,8 +57,8 @@ measure experiments/imagenet-224 "$RUNS/sweep-imagenet-224" jpeg,webp,$ODIC \
 
 # (e) Speed, alone on the machine (experiments/bench/README.md).
 if [ -z "$QUALITIES" ]; then
-  COLUMNS=100 odic bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
-  COLUMNS=100 ODIC_BF16=0 odic bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
+  COLUMNS=100 odic lab bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
+  COLUMNS=100 ODIC_BF16=0 odic lab bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
 fi
 
-odic report experiments --only kodak,imagenet,imagenet-500,imagenet-224,tradeoff,bench --out docs/results.md --replot
+odic lab report experiments --only kodak,imagenet,imagenet-500,imagenet-224,tradeoff,bench --out docs/results.md --replot

@@ -10,7 +10,7 @@ IMAGENET=(--images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet
 
 # 1. Distortion robustness (experiments/robustness/README.md).
 robustness() {
-odic robustness "${IMAGENET[@]}" --observers lite0,lite2,$MNV2 --limit 50 --out "$RUNS/robustness" --workers "$WORKERS"
+odic lab robustness "${IMAGENET[@]}" --observers lite0,lite2,$MNV2 --limit 50 --out "$RUNS/robustness" --workers "$WORKERS"
 cp "$RUNS"/robustness/{summary.csv,*.png} experiments/robustness/
 }
 
@@ -20,12 +20,12 @@ mkdir -p "$RUNS/adapt"
 SPECS=()
 for codec in jpeg webp odic:0; do
   file="$RUNS/adapt/lite0-${codec/:/}.pt"
-  [ -f "$file" ] || odic adapt-observer --observer lite0 --codec $codec --rate 0.25 --train ../shared/data/train \
+  [ -f "$file" ] || odic lab adapt-observer --observer lite0 --codec $codec --rate 0.25 --train ../shared/data/train \
     --steps 100 --out "$file"
   SPECS+=("$codec=adapted:$file")
 done
 JUDGES=lite0$(printf ',%s' "${SPECS[@]#*=}")
-odic sweep "${IMAGENET[@]}" --limit 125 --codecs original,jpeg,webp,odic:0 --rates 0.25 --observers "$JUDGES" \
+odic lab sweep "${IMAGENET[@]}" --limit 125 --codecs original,jpeg,webp,odic:0 --rates 0.25 --observers "$JUDGES" \
   --out "$RUNS/sweep-adapt" --workers "$WORKERS"
 python experiments/adaptation/table.py "$RUNS/sweep-adapt" experiments/adaptation lite0 "${SPECS[@]}"
 }
@@ -33,13 +33,13 @@ python experiments/adaptation/table.py "$RUNS/sweep-adapt" experiments/adaptatio
 # 3. Recognition-aware post-processing (experiments/enhance/README.md).
 enhance() {
 for kind in plain recognition; do
-  odic train-enhancer --kind $kind --out "$RUNS/enh_$kind" --data ../shared/data/train --steps 1000 --threads 2
-  odic export-enhancer "$RUNS/enh_$kind/last.ckpt" --name "jpeg-$kind"
+  odic lab train-enhancer --kind $kind --out "$RUNS/enh_$kind" --data ../shared/data/train --steps 1000 --threads 2
+  odic lab export-enhancer "$RUNS/enh_$kind/last.ckpt" --name "jpeg-$kind"
 done
 CODECS=jpeg,jpeg+jpeg-plain,jpeg+jpeg-recognition
-odic sweep "${IMAGENET[@]}" --limit 125 --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-imagenet" \
+odic lab sweep "${IMAGENET[@]}" --limit 125 --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-imagenet" \
   --observers lite2,$MNV2,onnx:../shared/observers/mobilenetv2-12-int8.onnx --workers "$WORKERS"
-odic sweep --images ../shared/data/kodak --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-kodak" --workers "$WORKERS"
+odic lab sweep --images ../shared/data/kodak --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-kodak" --workers "$WORKERS"
 cp "$RUNS/sweep-enhance-imagenet/summary.csv" experiments/enhance/imagenet-summary.csv
 cp "$RUNS/sweep-enhance-kodak/summary.csv" experiments/enhance/kodak-summary.csv
 cp "$RUNS"/sweep-enhance-imagenet/top1_*.png experiments/enhance/
@@ -48,4 +48,4 @@ python experiments/enhance/table.py experiments/enhance/{imagenet,kodak}-summary
 
 for study in ${@:-robustness adaptation enhance}; do "$study"; done
 
-odic report experiments --only robustness,adaptation,enhance --title "Studies" --command "bash experiments/studies.sh" --out docs/studies.md
+odic lab report experiments --only robustness,adaptation,enhance --title "Studies" --command "bash experiments/studies.sh" --out docs/studies.md

@@ -227,6 +227,11 @@ def test_models_and_help() -> None:
     assert {(m["alpha"], m["quality"]) for m in listing} >= {(0.0, 1), (1.0, 1)}
     help_text = run_cli("encode", "--help").stdout.decode()
     assert "--observer" in help_text and "machine" in help_text
+    commands = run_cli("--help").stdout.decode().split("Commands:")[1]
+    listed = {line.split()[0] for line in commands.splitlines() if line.startswith("  ") and line.split()}
+    assert listed == {"encode", "decode", "info", "models", "demo", "enhance", "compare", "compress-dataset", "lab"}
+    lab_commands = run_cli("lab", "--help").stdout.decode()
+    assert all(name in lab_commands for name in ("train", "export", "sweep", "report", "bench", "robustness"))
     from importlib.metadata import version
 
     assert run_cli("--version").stdout.decode().strip() == f"odic {version('odic')}"

@@ -50,7 +50,7 @@ def test_bench_reports_the_compressai_ratio(tmp_path: Path) -> None:
     from tests.conftest import run_cli
 
     Image.fromarray(random_image(64, 96)).save(tmp_path / "a.png")
-    r = run_cli("bench", "--images", str(tmp_path), "--codecs", "jpeg", "--quality", "1")
+    r = run_cli("lab", "bench", "--images", str(tmp_path), "--codecs", "jpeg", "--quality", "1")
     assert r.returncode == 0, r.stderr.decode()
     assert "odic / CompressAI: encode ×" in r.stdout.decode()
 

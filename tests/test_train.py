@@ -240,7 +240,7 @@ def test_view_scale_hides_detail_the_classifier_resize_would_erase() -> None:
 
 
 def test_train_cli_rejects_missing_data(tmp_path: Path) -> None:
-    r = run_cli("train", "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"), "--lambda", "1", "--steps", "1")
+    r = run_cli("lab", "train", "--out", str(tmp_path / "o"), "--data", str(tmp_path / "none"), "--lambda", "1", "--steps", "1")
     assert r.returncode == 2 and r.stderr.decode().startswith("odic: error:")
 
 
@@ -252,7 +252,7 @@ def test_two_process_data_parallel_training_on_cpu(train_dir: Path, tmp_path: Pa
 
     out = tmp_path / "ddp"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29533",
-           "-m", "odic", "train", "--out", str(out), "--data", str(train_dir), "--lambda", "2", "--N", "16",
+           "-m", "odic", "lab", "train", "--out", str(out), "--data", str(train_dir), "--lambda", "2", "--N", "16",
            "--M", "24", "--steps", "3", "--crop", "64", "--batch", "2", "--threads", "1"]
     r = subprocess.run(cmd, capture_output=True, timeout=600, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stderr.decode()[-2000:]
@@ -289,7 +289,7 @@ def test_variable_rate_training_and_export(train_dir: Path, tmp_path: Path, monk
     monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "half"))
     small = odic.encode(random_image(64, 96), alpha=0.0, quality=1)
     assert odic.info(small).resample == 2 and odic.decode(small).size == (96, 64)
-    r = run_cli("export", str(tmp_path / "vr" / CHECKPOINT), "--weights-dir", str(tmp_path / "cli"), "--half-size", "1-2")
+    r = run_cli("lab", "export", str(tmp_path / "vr" / CHECKPOINT), "--weights-dir", str(tmp_path / "cli"), "--half-size", "1-2")
     assert r.returncode == 2 and "Q:SOURCE" in r.stderr.decode()
     monkeypatch.setenv("ODIC_WEIGHTS", str(tmp_path / "weights"))
     image = random_image(64, 96)

@@ -9,7 +9,7 @@ so λ sets about the same rate for every α.
     python experiments/calibration/calibrate_feature_scale.py CKPT [LEVEL] [VIEW_SCALE] > experiments/calibration/result.json
 
 LEVEL is the rate level of a variable-rate network (default 0); VIEW_SCALE the shrink the
-observer looks through (``--view-scale`` of ``odic train``, default 1).
+observer looks through (``--view-scale`` of ``odic lab train``, default 1).
 """
 
 from __future__ import annotations

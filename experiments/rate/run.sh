@@ -17,6 +17,6 @@ for alpha in 0 0.5 1; do
 done
 python experiments/rate/target.py "$OUT"/a*.jsonl > experiments/rate/target.md
 # 2. Qualities between the shipped ones against the straight lines between shipped points.
-odic sweep --images "$KODAK" --codecs odic:0,odic:1 --qualities 1,1.5,2,2.25,2.5,2.75,3,4,5,6,7,7.5,8 \
+odic lab sweep --images "$KODAK" --codecs odic:0,odic:1 --qualities 1,1.5,2,2.25,2.5,2.75,3,4,5,6,7,7.5,8 \
   --out "$OUT/sweep" --workers 2
 python experiments/rate/chord.py "$OUT/sweep/summary.csv" > experiments/rate/chord.md

@@ -1,6 +1,6 @@
 """A candidate network against the shipped one, at the candidate's rates, on training images.
 
-Reads two ``odic sweep`` summaries of the same images (``own_labels.py`` labels, so top-1 is the
+Reads two ``odic lab sweep`` summaries of the same images (``own_labels.py`` labels, so top-1 is the
 observer's agreement with itself on the original) and prints, for each quality of the candidate,
 its bpp, PSNR, MS-SSIM and agreement beside the shipped curve interpolated to that bpp:
 

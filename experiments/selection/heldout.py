@@ -1,4 +1,4 @@
-"""A folder of links to the training photos that `odic train --hold-out N` never trains on.
+"""A folder of links to the training photos that `odic lab train --hold-out N` never trains on.
 
 They are the first N photos in `find_images` order, which is the order the trainer skips them in,
 so a sweep of this folder judges a candidate network on photos it never saw:

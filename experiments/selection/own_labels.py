@@ -1,7 +1,7 @@
 """Labels for an unlabelled folder: what an observer itself says of each original.
 
 Why: networks are chosen on training data only (BSDS, no ImageNet labels). With these labels,
-``odic sweep --labels`` measures how often the observer still gives a decoded image the label it
+``odic lab sweep --labels`` measures how often the observer still gives a decoded image the label it
 gives the original (agreement), through the real codec and the observer's own eval transform:
 
     python experiments/selection/own_labels.py ../shared/data/train lite0 runs/bsds-lite0.csv
@@ -23,7 +23,7 @@ from odic.observers import create_evaluator
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("images", type=Path)
-    parser.add_argument("observer", help="Observer spec, as odic sweep --observers takes it.")
+    parser.add_argument("observer", help="Observer spec, as odic lab sweep --observers takes it.")
     parser.add_argument("out", type=Path, help="labels.csv to write (file,class_index).")
     args = parser.parse_args()
     observer = create_evaluator(args.observer)

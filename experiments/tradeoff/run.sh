@@ -20,15 +20,15 @@ mkdir -p "$WEIGHTS"
 [ -f "$INIT" ] || python experiments/train/half_levels.py 0.5 "$INIT" 5:2
 for a in "${ALPHAS[@]}"; do
   run="$RUNS/tradeoff5_a$a"
-  odic train --out "$run" --data ../shared/data/train --arch gained-mean-scale-hyperprior --N 128 --M 192 \
+  odic lab train --out "$run" --data ../shared/data/train --arch gained-mean-scale-hyperprior --N 128 --M 192 \
     --crop 256 --batch 8 --lr 1e-4 --warmup 25 --steps 600 --threads 2 --quantize mixed \
     --lambda 3.3 --quality 2 --lambda 8.73 --quality 3 --half-size 2 \
     --alpha "$a" --feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --init-from "$INIT"
-  [ -f "$WEIGHTS/tradeoff-a$a.pt" ] || odic export "$run/last.ckpt" --weights-dir "$WEIGHTS" --name "tradeoff-a$a"
+  [ -f "$WEIGHTS/tradeoff-a$a.pt" ] || odic lab export "$run/last.ckpt" --weights-dir "$WEIGHTS" --name "tradeoff-a$a"
 done
 CODECS=$(printf 'odic:%s,' "${ALPHAS[@]}")
 export ODIC_WEIGHTS="$WEIGHTS"
-odic sweep --images ../shared/data/kodak --codecs "${CODECS%,}" --out "$RUNS/sweep-tradeoff5-kodak" --workers "${WORKERS:-2}"
-odic sweep --images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet-1000/labels.csv \
+odic lab sweep --images ../shared/data/kodak --codecs "${CODECS%,}" --out "$RUNS/sweep-tradeoff5-kodak" --workers "${WORKERS:-2}"
+odic lab sweep --images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet-1000/labels.csv \
   --codecs "${CODECS%,}" --observers "$OBSERVERS" --out "$RUNS/sweep-tradeoff5-imagenet" --workers "${WORKERS:-2}"
 python experiments/tradeoff/table.py "$RUNS/sweep-tradeoff5-kodak" "$RUNS/sweep-tradeoff5-imagenet" experiments/tradeoff

@@ -13,9 +13,9 @@
 # needs a person to pick the next step. Among the ladders,
 # the one whose current chain has trained the fewest seconds goes next.
 #
-# Every ladder holds back the first $HOLD_OUT training photos (odic train --hold-out): they choose
+# Every ladder holds back the first $HOLD_OUT training photos (odic lab train --hold-out): they choose
 # between a generation and the shipped weights (experiments/selection). Wall time and steps of
-# every generation are in its checkpoint; `odic export` writes them into the manifest's lineage.
+# every generation are in its checkpoint; `odic lab export` writes them into the manifest's lineage.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DEADLINE (anything 'date -d' reads, e.g. 19:40)" >&2; exit 2; }
 DEADLINE=$(date -d "$1" +%Y-%m-%dT%H:%M:%S)
@@ -106,6 +106,6 @@ while [ "$(date +%s)" -lt "$(date -d "$DEADLINE" +%s)" ]; do
   [ "$g" -gt 1 ] && init=${run%-*}-$((g - 1))/last.ckpt
   echo "$(date +%T) $best: $run from $init (chain so far ${best_wall} s)"
   # shellcheck disable=SC2086  # ARGS are word lists
-  odic train --out "$run" "${COMMON[@]}" ${ARGS[$best]} --steps "${STEPS[$best]}" --init-from "$init"
+  odic lab train --out "$run" "${COMMON[@]}" ${ARGS[$best]} --steps "${STEPS[$best]}" --init-from "$init"
 done
 echo "$(date +%T) deadline reached"

@@ -4,12 +4,12 @@ The gained networks train qualities 1, 3, 5 and 7 of their eight rate levels, an
 move slowly (experiments/train/README.md), so q1 stayed near 0.2 bpp. Here the old q1 moves to q2,
 a new q1 starts ``t`` ladder steps below it (q1 + t·(q1 − q3)) and a new q8 ``t`` steps above q7
 (q7 + t·(q7 − q5)), each ``t`` solved so that the level codes the fixed validation crops of the
-*training* set (step −1 of the sampler, as ``odic train`` validates) at the requested bpp; Kodak
+*training* set (step −1 of the sampler, as ``odic lab train`` validates) at the requested bpp; Kodak
 and imagenet-1000 are not looked at (odic/train/ladder.py).
 
     python experiments/train/extend_ladder.py runs/a0_vr3/last.ckpt runs/a0_wide.init.pt
 
-The output holds the model only; ``odic train --init-from`` fine-tunes it at qualities 1, 2, 3,
+The output holds the model only; ``odic lab train --init-from`` fine-tunes it at qualities 1, 2, 3,
 5, 7, 8 (experiments/train/queue.sh, step 8).
 """
 

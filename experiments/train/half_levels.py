@@ -2,7 +2,7 @@
 
 A shipped half-size quality used to borrow a full-size level (quality 1 coded with quality 2's
 level at half size, quality 2 with quality 5's). Training those qualities at half size
-(``odic train --half-size 1 --half-size 2``) gives them their own levels, and starting each from
+(``odic lab train --half-size 1 --half-size 2``) gives them their own levels, and starting each from
 the level it borrowed puts it at its shipped rate from the first step instead of at a quarter of
 it. Copies run in the order given:
 
@@ -10,7 +10,7 @@ it. Copies run in the order given:
 
 The source may also be a shipped α (``0.5``: its network in ``odic/weights/``), so that a fine-tune can
 start from a clean checkout (experiments/tradeoff/run.sh). The output holds the model only, for
-``odic train --init-from`` (experiments/train/queue.sh, step 14).
+``odic lab train --init-from`` (experiments/train/queue.sh, step 14).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def read(path: Path = LEDGER) -> list[dict]:
 def row(run: Path) -> dict:
     state = torch.load(run / "last.ckpt", map_location="cpu", weights_only=False)
     cfg = state["config"]
-    started = state.get("started")  # runs begun before odic train recorded it have none
+    started = state.get("started")  # runs begun before odic lab train recorded it have none
     when = datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M") if started else ""
     return {"run": run.name, "started": when,
             "alpha": cfg["alpha"], "init_from": cfg["init_from"] or "", "steps": state["step"],

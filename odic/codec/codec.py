@@ -138,7 +138,7 @@ def shrink(x: Tensor, resample: int) -> Tensor:
     """The picture the latents hold: ``x`` shrunk (bicubic, antialiased) to 1/``resample`` size.
 
     One function for the encoder and for training, so that a level trained at half size
-    (``odic train --half-size``) sees exactly the pictures it will code.
+    (``odic lab train --half-size``) sees exactly the pictures it will code.
     """
     if resample == 1:
         return x

@@ -2,7 +2,7 @@
 "Understanding How Image Quality Affects Deep Neural Networks".
 
 Recognition accuracy collapses under blur, noise and strong compression while people still see
-the object. ``odic robustness`` runs every distortion here at every level through the sweep
+the object. ``odic lab robustness`` runs every distortion here at every level through the sweep
 machinery (a distortion is a sweep "codec" whose setting is its level), so users see where
 learned compression sits among them. Each distortion is one small class in a registry, like the
 classical codecs; all work on H × W × 3 uint8 arrays and are deterministic.

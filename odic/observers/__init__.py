@@ -36,7 +36,7 @@ _PREFIXES = {"tflite": TFLiteObserver, "onnx": OnnxObserver, "adapted": _adapted
 
 def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxObserver]:
     """A judge from its spec: ``lite2`` (registry or timm name), ``tflite:PATH``, ``onnx:PATH``,
-    or ``adapted:PATH`` (a file written by ``odic adapt-observer``)."""
+    or ``adapted:PATH`` (a file written by ``odic lab adapt-observer``)."""
     kind, _, path = spec.partition(":")
     if path and kind in _PREFIXES:
         return _PREFIXES[kind](Path(path))

@@ -7,7 +7,7 @@ to checkpoint.
 
 ``hold_out`` leaves the first images (in :func:`find_images` order) out of training: they are
 the photos that choose between a candidate network and the shipped one
-(``experiments/selection``, ``odic sweep --limit``), so the choice is made on photos the
+(``experiments/selection``, ``odic lab sweep --limit``), so the choice is made on photos the
 candidate never saw.
 """
 

@@ -1,4 +1,4 @@
-"""From a training checkpoint to a shipped model (``odic export``).
+"""From a training checkpoint to a shipped model (``odic lab export``).
 
 Drops optimiser state, refreshes the entropy models' CDF tables, optionally
 rounds weights to fp16 (halving the file; encoder and decoder then both use the

@@ -52,7 +52,7 @@ class TrainConfig:
     #: Trained qualities that code the crop at half size, as the shipped half-size qualities do
     #: (:func:`odic.codec.codec.shrink`): the loss compares the enlarged reconstruction with the
     #: full crop and counts bits per crop pixel, so the level learns what a viewer of the
-    #: enlarged picture sees. ``odic export`` ships them at half size.
+    #: enlarged picture sees. ``odic lab export`` ships them at half size.
     half_size: list[int] = field(default_factory=list)
     alpha: float = 0.0
     architecture: str = "mean-scale-hyperprior"

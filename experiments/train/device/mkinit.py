@@ -1,8 +1,8 @@
-"""Device side: shipped fp16 weights -> starting points for ``odic train --init-from``.
+"""Device side: shipped fp16 weights -> starting points for ``odic lab train --init-from``.
 
 The device machine receives the repository (with ``odic/weights/``) but not the CPU runs, so each
 ladder restarts from its shipped network; ``source`` names the run that network was exported
-from, so that ``odic export``'s lineage follows the chain back once the run returns
+from, so that ``odic lab export``'s lineage follows the chain back once the run returns
 (``relocate.py``)."""
 import os
 from pathlib import Path

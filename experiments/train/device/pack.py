@@ -1,5 +1,5 @@
 """Device side: a run's last.ckpt -> $OUT/NAME.pt without optimiser state, weights in fp16
-(odic export rounds every parameter to fp16 anyway), small enough to come back (< 16 MB)."""
+(odic lab export rounds every parameter to fp16 anyway), small enough to come back (< 16 MB)."""
 import os
 import sys
 

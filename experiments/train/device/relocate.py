@@ -1,7 +1,7 @@
 """Here, after the device: packed runs ($OUT/NAME.pt from pack.py) -> RUNS/NAME/{last.ckpt,log.jsonl}.
 
 The device ran them under its own ``runs/``; ``out`` and ``init_from`` are rewritten to RUNS so
-that ``odic export`` finds the lineage. The result has no optimiser state: export it, do not
+that ``odic lab export`` finds the lineage. The result has no optimiser state: export it, do not
 resume it.
 
     python experiments/train/device/relocate.py /work/runs FILE.pt ...
