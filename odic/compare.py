@@ -68,7 +68,7 @@ def top5(observer: Optional[str], pictures: Sequence[np.ndarray]) -> list[tuple[
 
 
 def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, observer: Optional[str] = None) -> list[Panel]:
-    from odic.eval.metrics import measure
+    from odic.metrics import measure
 
     results = []
     for codec in codecs:

@@ -22,7 +22,7 @@ from odic.codec import zoo
 from odic.codec.image import load_image
 from odic.data.files import find_images
 from odic.errors import ImageInputError, NoWeightsError, UnknownModelError
-from odic.eval.metrics import measure
+from odic.metrics import measure
 from odic.fsutil import atomic_write_bytes
 
 SAMPLES = ("astronaut.png", "coffee.png", "chelsea.png")

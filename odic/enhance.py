@@ -1,36 +1,24 @@
 """Recognition-aware post-processing of legacy codecs (after Liu et al., "Transferable
-Recognition-Aware Image Processing").
+Recognition-Aware Image Processing"): the shipped enhancers and running them.
 
 A small residual CNN cleans up decoded JPEG images. Trained with a pixel loss alone ("plain") it
 removes blocking the way people like; trained with the pixel loss *plus* a frozen classifier's
 feature loss ("recognition") it restores what classifiers need, and Liu et al. found that gain
-transfers to classifiers it never saw. Both versions train on JPEG round trips of
-``../shared/data/train`` crops at qualities spanning about 0.2–0.55 bpp, and ship in
-``odic/weights/`` with entries in its ``enhancers.json`` (read by :func:`odic.codec.zoo.enhancers`).
+transfers to classifiers it never saw. Training is the lab's (:mod:`odic.train.enhancer`); the
+networks ship in ``odic/weights/`` with entries in its ``enhancers.json`` (read by
+:func:`odic.codec.zoo.enhancers`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from PIL import Image
 from torch import Tensor, nn
 
-from odic.baselines import get_codec
 from odic.codec import zoo
-from odic.codec.precision import fast_context
 from odic.errors import OdicError, UnknownModelError
-from odic.fsutil import atomic_torch_save, atomic_write_bytes
-from odic.observers.timm_observers import create_observer, feature_distance
-from odic.train.data import CropSampler
 
 KINDS = ("plain", "recognition")
 
@@ -49,105 +37,6 @@ class EnhanceNet(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return x + self.body(x)
-
-
-@dataclass
-class EnhanceConfig:
-    out: str
-    data: list[str]
-    kind: str = "recognition"  # or "plain"
-    steps: int = 2000
-    crop: int = 192
-    batch: int = 8
-    lr: float = 2e-4
-    #: JPEG qualities the training crops are round-tripped through (one per crop, drawn per step).
-    qualities: tuple[int, ...] = (5, 8, 12, 16, 20)
-    #: Weight of the feature loss against the MSE (recognition only).
-    feature_weight: float = 0.01
-    observer: str = "lite0"
-    channels: int = 48
-    layers: int = 8
-    seed: int = 0
-    checkpoint_every: int = 100
-
-
-def jpeg_round_trip(x: Tensor, quality: int) -> Tensor:
-    """A (3, H, W) image in [0, 1] through baseline JPEG 4:2:0 at ``quality``."""
-    jpeg = get_codec("jpeg")
-    decoded = jpeg.decode(jpeg.encode(Image.fromarray(x.mul(255).round().byte().permute(1, 2, 0).numpy()), quality))
-    return torch.from_numpy(np.asarray(decoded).copy()).permute(2, 0, 1).float() / 255
-
-
-class EnhancerTrainer:
-    """Resumable: the batch of a step depends only on (seed, step); checkpoints are atomic."""
-
-    def __init__(self, cfg: EnhanceConfig):
-        if cfg.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        self.cfg, self.out = cfg, Path(cfg.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        torch.manual_seed(cfg.seed)
-        self.net = EnhanceNet(cfg.channels, cfg.layers).to(memory_format=torch.channels_last)
-        self.opt = torch.optim.Adam(self.net.parameters(), lr=cfg.lr)
-        self.observer = create_observer(cfg.observer) if cfg.kind == "recognition" else None
-        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
-        self.step, self.wall = 0, 0.0
-        if (self.out / "last.ckpt").exists():
-            state = torch.load(self.out / "last.ckpt", map_location="cpu", weights_only=False)
-            self.net.load_state_dict(state["model"])
-            self.opt.load_state_dict(state["opt"])
-            self.step, self.wall = state["step"], state["wall"]
-
-    def pair(self, step: int) -> tuple[Tensor, Tensor]:
-        clean = self.sampler.batch_at(step)
-        g = torch.Generator().manual_seed(self.cfg.seed * 7_919 + step)
-        picks = torch.randint(len(self.cfg.qualities), (len(clean),), generator=g).tolist()
-        return clean, torch.stack([jpeg_round_trip(c, self.cfg.qualities[i]) for c, i in zip(clean, picks)])
-
-    def loss(self, clean: Tensor, degraded: Tensor) -> tuple[Tensor, dict[str, float]]:
-        with fast_context():
-            restored = self.net(degraded.contiguous(memory_format=torch.channels_last)).float()
-        mse = F.mse_loss(restored, clean)
-        loss, stats = mse, {"mse": mse.item()}
-        if self.observer is not None:
-            with torch.no_grad():
-                target = self.observer.features(clean)
-            feat = feature_distance(self.observer.features(restored.clamp(0, 1)), target)
-            loss = loss + self.cfg.feature_weight * feat
-            stats["feat"] = feat.item()
-        return loss, stats
-
-    def run(self) -> None:
-        while self.step < self.cfg.steps:
-            start = time.perf_counter()
-            loss, stats = self.loss(*self.pair(self.step))
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            self.opt.step()
-            self.step += 1
-            self.wall += time.perf_counter() - start
-            if self.step % 25 == 0:
-                with open(self.out / "log.jsonl", "a") as f:
-                    f.write(json.dumps({"step": self.step, "wall": round(self.wall, 1), **stats}) + "\n")
-            if self.step % self.cfg.checkpoint_every == 0 or self.step == self.cfg.steps:
-                atomic_torch_save({"model": self.net.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
-                                   "wall": self.wall, "config": dataclasses.asdict(self.cfg)}, self.out / "last.ckpt")
-
-
-def export_enhancer(checkpoint: Path, directory: Path, name: str, **figures: object) -> dict:
-    """Write the network (fp16) and its entry in ``enhancers.json``; returns the entry."""
-    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    cfg = state["config"]
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.pt"
-    atomic_torch_save({k: v.half() for k, v in state["model"].items()}, path)
-    entry = {"name": name, "file": path.name, "sha256": zoo.sha256_file(path), "kind": cfg["kind"],
-             "channels": cfg["channels"], "layers": cfg["layers"], "codec": "jpeg", "qualities": list(cfg["qualities"]),
-             "observer": cfg["observer"] if cfg["kind"] == "recognition" else None,
-             "steps": state["step"], "wall_s": round(state["wall"], 1), **figures}
-    entries = [e for e in zoo.read_enhancers(directory) if e["name"] != name] + [entry]
-    atomic_write_bytes(directory / zoo.ENHANCERS, (json.dumps({"format": 1, "enhancers": entries}, indent=2) + "\n").encode())
-    return entry
 
 
 def load_enhancer(name: Optional[str] = None) -> EnhanceNet:

@@ -275,7 +275,7 @@ def adapt_observer(
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Fine-tune a classifier, without labels, to classify compressed images as it does clean ones."""
-    from odic.observers.adapt import AdaptConfig, adapt
+    from odic.train.adapt import AdaptConfig, adapt
 
     config = AdaptConfig(observer=observer, codec=codec, rate=rate, train=[str(t) for t in train], steps=steps,
                          out=str(out), batch=batch, lr=lr, seed=seed)
@@ -295,7 +295,7 @@ def train_enhancer(
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
 ) -> None:
     """Train a JPEG post-processing network (resumable); ship it with export-enhancer."""
-    from odic.enhance import EnhanceConfig, EnhancerTrainer
+    from odic.train.enhancer import EnhanceConfig, EnhancerTrainer
 
     if threads:
         import torch
@@ -315,7 +315,7 @@ def export_enhancer_cmd(
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and enhancers.json go."),
 ) -> None:
     """Ship a trained enhancer: fp16 file, sha256 and its entry in enhancers.json."""
-    from odic.enhance import export_enhancer
+    from odic.train.enhancer import export_enhancer
 
     if not checkpoint.is_file():
         fail(f"{checkpoint}: no such checkpoint")

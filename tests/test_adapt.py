@@ -8,7 +8,8 @@ import torch
 from PIL import Image
 
 from odic.observers import create_evaluator
-from odic.observers.adapt import AdaptConfig, _batch, adapt, compressed_pairs, distillation_loss, load_adapted
+from odic.observers.adapted import load_adapted
+from odic.train.adapt import AdaptConfig, _batch, adapt, compressed_pairs, distillation_loss
 from odic.observers.timm_observers import create_observer
 from tests.conftest import random_image, run_cli
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from odic.baselines import encode_at_bpp, get_codec, list_codecs
-from odic.eval.metrics import psnr
+from odic.metrics import psnr
 from tests.conftest import random_image
 
 IMAGE = Image.fromarray(random_image(96, 128, seed=3))

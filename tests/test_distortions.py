@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from odic.eval.distortions import get_distortion, list_distortions
-from odic.eval.metrics import psnr
+from odic.metrics import psnr
 from tests.conftest import random_image, run_cli
 
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from odic.enhance import EnhanceConfig, EnhancerTrainer, export_enhancer, jpeg_round_trip
+from odic.train.enhancer import EnhanceConfig, EnhancerTrainer, export_enhancer, jpeg_round_trip
 from tests.conftest import random_image, run_cli
 
 

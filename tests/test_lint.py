@@ -1,4 +1,6 @@
-"""The lint gate: ruff's pyflakes, pycodestyle and bugbear rules (pyproject.toml) over the repository."""
+"""The lint gates (pyproject.toml): ruff's pyflakes, pycodestyle and bugbear rules over the repository, and
+import-linter's contracts, which keep the product from importing the lab and every layer from importing
+the layers above it (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -17,4 +19,12 @@ def test_ruff_finds_nothing() -> None:
         pytest.skip("ruff is not installed (it comes with the 'dev' extra)")
     result = subprocess.run([ruff, "check", "--no-cache", "odic", "tests", "experiments"], cwd=ROOT,
                             capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_imports_keep_the_layers() -> None:
+    lint_imports = shutil.which("lint-imports")
+    if lint_imports is None:
+        pytest.skip("import-linter is not installed (it comes with the 'dev' extra)")
+    result = subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

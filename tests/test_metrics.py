@@ -8,7 +8,7 @@ import pytest
 import torch
 from pytorch_msssim import ms_ssim
 
-from odic.eval.metrics import msssim
+from odic.metrics import msssim
 
 
 @pytest.mark.parametrize("shape", [(1, 3, 170, 200), (2, 3, 181, 257)])

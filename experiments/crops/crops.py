@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 import odic
 from odic.baselines import encode_at_bpp, get_codec
-from odic.eval.metrics import psnr
+from odic.metrics import psnr
 
 #: (left, top, size) of the crop: kodim23's parrot head and the smooth background beside it.
 CROP = (300, 60, 192)

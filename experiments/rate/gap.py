@@ -22,7 +22,7 @@ from odic.codec.codec import Codec
 from odic.codec.image import load_image
 from odic.codec.models import GainMix, get_architecture
 from odic.data.files import find_images
-from odic.eval.metrics import msssim_uint8, psnr
+from odic.metrics import msssim_uint8, psnr
 
 
 def measure(codec: Codec, images: list) -> tuple[float, float, float]:

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
-from odic.eval.metrics import msssim
+from odic.metrics import msssim
 from odic.observers import create_observer
 from odic.train.data import CropSampler
 from odic.train.export import load_checkpoint

@@ -19,7 +19,7 @@ from PIL import Image
 from scipy.ndimage import gaussian_filter
 
 from odic.baselines import get_codec
-from odic.eval.metrics import psnr
+from odic.metrics import psnr
 from odic.registry import Registry
 
 

@@ -34,7 +34,7 @@ from odic.errors import OdicError
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
 from odic.eval.distortions import get_distortion, image_seed, is_distortion
-from odic.eval.metrics import measure
+from odic.metrics import measure
 
 RECORDS = "records.jsonl"
 SUMMARY = "summary.csv"

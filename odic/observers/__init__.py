@@ -26,7 +26,7 @@ class Evaluator(Protocol):
 
 
 def _adapted(path: Path) -> FeatureObserver:
-    from odic.observers.adapt import load_adapted
+    from odic.observers.adapted import load_adapted
 
     return load_adapted(path)
 

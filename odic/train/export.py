@@ -22,7 +22,7 @@ from odic.codec.codec import Codec
 from odic.codec.image import load_image
 from odic.codec.models import create_coder, create_model, get_architecture
 from odic.data.files import find_images
-from odic.eval.metrics import measure
+from odic.metrics import measure
 from odic.train.loop import TrainConfig, rate_schedule
 
 

@@ -46,7 +46,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from odic.eval.metrics import msssim
+from odic.metrics import msssim
 from odic.observers.timm_observers import FeatureObserver, feature_distance
 
 

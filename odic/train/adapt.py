@@ -20,7 +20,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -35,9 +35,9 @@ from odic.data.files import find_images
 from odic.errors import OdicError
 from odic.eval.sweep import Job, compress
 from odic.fsutil import atomic_torch_save
+from odic.observers.adapted import FORMAT
 from odic.observers.timm_observers import FeatureObserver, create_observer, feature_distance
 
-FORMAT = "odic-adapted-observer/1"
 
 
 @dataclass
@@ -137,19 +137,3 @@ def adapt(cfg: AdaptConfig, progress: bool = False) -> Path:
     atomic_torch_save({"format": FORMAT, "observer": cfg.observer, "config": dataclasses.asdict(cfg),
                        "state_dict": student.model.state_dict()}, out)
     return out
-
-
-def load_adapted(path: Path, name: Optional[str] = None) -> FeatureObserver:
-    """An adapted observer file as a frozen observer (its base network, adapted weights)."""
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
-    except FileNotFoundError:
-        raise OdicError(f"{path}: no such adapted observer") from None
-    except Exception as e:  # noqa: BLE001  (torch raises many kinds for a file that is not a checkpoint)
-        raise OdicError(f"{path}: not an adapted observer ({type(e).__name__})") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise OdicError(f"{path}: not an adapted observer file")
-    observer = create_observer(state["observer"])
-    observer.model.load_state_dict(state["state_dict"], strict=True)
-    observer.name = name or f"adapted:{Path(path).name}"
-    return observer
