@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -12,7 +13,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One-line error and exit status 2 (bad usage or a failed input)."""
     err.print(f"odic: error: {message}", markup=False)
     raise typer.Exit(2)

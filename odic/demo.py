@@ -88,6 +88,7 @@ def run_demo(images: Optional[Path], output: Path, quality: Optional[int] = None
             decoded = np.asarray(codec.decode(data).convert("RGB"))
             done = time.perf_counter()
             m = measure(image.rgb, data, decoded)
+            assert m.bpp is not None  # a real file
             row = DemoRow(path.name, name, alpha, len(data), m.bpp, m.psnr, m.msssim or float("nan"), encoded - start, done - encoded)
             rows.append(row)
             tiles.append(_tile(decoded, f"{name} a={alpha:g}: {row.bpp:.3f} bpp, {row.psnr:.1f} dB"))

@@ -15,7 +15,7 @@ takes the arguments of :func:`odic.encode`.
 from __future__ import annotations
 
 import io
-from typing import IO
+from typing import IO, Any
 
 from PIL import Image, ImageFile
 
@@ -48,7 +48,7 @@ class OdicImageFile(ImageFile.ImageFile):
         self.info.update(odic_alpha=header.alpha, odic_quality=header.quality, odic_model=header.model_id.hex())
         self.tile = []
 
-    def load(self) -> object:
+    def load(self) -> Any:
         if self._data is not None:
             pixels = api.decode(self._data).tobytes()  # already in self.mode (L or RGB)
             self._data = None

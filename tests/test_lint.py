@@ -1,6 +1,6 @@
-"""The lint gates (pyproject.toml): ruff's pyflakes, pycodestyle and bugbear rules over the repository, and
-import-linter's contracts, which keep the product from importing the lab and every layer from importing
-the layers above it (docs/architecture.md)."""
+"""The lint gates (pyproject.toml): ruff's pyflakes, pycodestyle and bugbear rules over the repository,
+mypy over the package, and import-linter's contracts, which keep the product from importing the lab and
+every layer from importing the layers above it (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -27,4 +27,12 @@ def test_imports_keep_the_layers() -> None:
     if lint_imports is None:
         pytest.skip("import-linter is not installed (it comes with the 'dev' extra)")
     result = subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    mypy = shutil.which("mypy")
+    if mypy is None:
+        pytest.skip("mypy is not installed (it comes with the 'dev' extra)")
+    result = subprocess.run([mypy, "--no-incremental"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

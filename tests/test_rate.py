@@ -10,7 +10,7 @@ import pytest
 import odic
 from odic.codec import bitstream, zoo
 from odic.codec.image import load_image
-from odic.codec.models import GainMix
+from odic.codec.nets import GainMix
 from odic.codec.target import encode_to_size
 from odic.errors import ArgumentError, UnknownModelError
 from tests.conftest import random_image, run_cli, shipped_weights

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import Image
 
 from odic.baselines.registry import BaselineCodec, register_codec
-
-
-def _heif_plugin() -> None:
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-
-
-def _jxl_plugin() -> None:
-    import pillow_jxl  # noqa: F401  (importing registers the JXL format)
 
 
 @register_codec
@@ -47,7 +37,7 @@ class WebP(BaselineCodec):
     """Lossy WebP (libwebp), best compression method."""
 
     name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
-    ladder = (0, 5, 15, 35, 80)  # libwebp stops at quality 0, about 0.1–0.2 bpp (see webp-half)
+    ladder: ClassVar[tuple[float, ...]] = (0, 5, 15, 35, 80)  # libwebp stops at quality 0, about 0.1–0.2 bpp (see webp-half)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "method": 6}
@@ -77,8 +67,10 @@ class JpegXL(BaselineCodec):
     """JPEG XL (libjxl) through pillow-jxl-plugin."""
 
     name, pil_format, suffix, low, high = "jpegxl", "JXL", ".jxl", 0, 99  # 100 means lossless, a different mode
-    ladder = (1, 10, 30, 55, 76)  # libjxl stays above about 0.2 bpp (see jpegxl-half)
-    plugin = _jxl_plugin
+    ladder: ClassVar[tuple[float, ...]] = (1, 10, 30, 55, 76)  # libjxl stays above about 0.2 bpp (see jpegxl-half)
+
+    def register_plugin(self) -> None:
+        import pillow_jxl  # noqa: F401  (importing registers the JXL format)
 
 
 class HalfResolution(BaselineCodec):
@@ -106,7 +98,7 @@ class JpegXLHalf(HalfResolution, JpegXL):
     """JPEG XL at half resolution, the way ``cjxl --resampling=2`` reaches below distance 25."""
 
     name = "jpegxl-half"
-    ladder = (1, 10, 30, 50)  # about 0.07–0.22 bpp on training photos
+    ladder: ClassVar[tuple[float, ...]] = (1, 10, 30, 50)  # about 0.07–0.22 bpp on training photos
 
 
 @register_codec
@@ -114,7 +106,7 @@ class WebPHalf(HalfResolution, WebP):
     """WebP at half resolution: below libwebp's quality-0 floor."""
 
     name = "webp-half"
-    ladder = (0, 5, 20, 40)  # about 0.06–0.23 bpp on training photos
+    ladder: ClassVar[tuple[float, ...]] = (0, 5, 20, 40)  # about 0.06–0.23 bpp on training photos
 
 
 @register_codec
@@ -123,4 +115,8 @@ class Heic(BaselineCodec):
 
     name, pil_format, suffix, low, high = "heic", "HEIF", ".heic", 0, 100
     ladder = (10, 20, 27, 35, 45)
-    plugin = _heif_plugin
+
+    def register_plugin(self) -> None:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from PIL import Image
 
@@ -33,22 +33,20 @@ class BaselineCodec:
     #: read off BSDS500 photos (experiments/calibration/codec_ladders.py) to span about 0.1 to
     #: 1.0 bpp on Kodak, which codes at about 0.85× the BSDS rate at the same setting.
     ladder: ClassVar[tuple[float, ...]]
-    #: Plugin import that registers the format with Pillow, if any.
-    plugin: ClassVar[Callable[[], Any] | None] = None
-
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality)}
 
+    def register_plugin(self) -> None:
+        """Teach Pillow the format where a plugin package provides it; Pillow's own need nothing."""
+
     def encode(self, image: Image.Image, quality: float) -> bytes:
-        if self.plugin is not None:
-            type(self).plugin()  # type: ignore[misc]
+        self.register_plugin()
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format=self.pil_format, **self.options(quality))
         return buffer.getvalue()
 
     def decode(self, data: bytes) -> Image.Image:
-        if self.plugin is not None:
-            type(self).plugin()  # type: ignore[misc]
+        self.register_plugin()
         image = Image.open(io.BytesIO(data))
         image.load()
         return image.convert("RGB")

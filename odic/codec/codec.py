@@ -28,8 +28,8 @@ from torch import Tensor
 from odic.codec import bitstream, rans
 from odic.codec.bitstream import Header
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
-from odic.codec.models import Architecture, Level
-from odic.codec.nets import Hyperprior
+from odic.codec.models import Architecture
+from odic.codec.nets import Hyperprior, Level
 from odic.codec.precision import fast_context, fast_enabled
 from odic.errors import (
     ArgumentError,
@@ -376,9 +376,9 @@ class Codec:
         x = pixels_tensor(image.rgb)
         return self.encode_batch(x, grayscale=image.grayscale, reconstruct=reconstruct)[0]
 
-    def encode(self, image: ImageSource, **load_options: object) -> bytes:
+    def encode(self, image: ImageSource, *, drop_alpha: bool = False, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
         """Encode a PIL image, numpy array (H×W or H×W×3 uint8) or image file/bytes."""
-        return self.encode_image(load_image(image, **load_options)).data  # type: ignore[arg-type]
+        return self.encode_image(load_image(image, drop_alpha=drop_alpha, max_pixels=max_pixels)).data
 
     def decode(self, data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
         """Decode to a PIL image: mode ``L`` for grayscale sources, else ``RGB``."""

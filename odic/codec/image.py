@@ -89,7 +89,8 @@ def _to_srgb(im: Image.Image) -> Image.Image:
                       ImageConversionWarning, stacklevel=4)
         return im
     warnings.warn(f"converted from its colour profile {name!r} to sRGB", ImageConversionWarning, stacklevel=4)
-    return converted  # type: ignore[return-value]
+    assert converted is not None  # None only for inPlace=True
+    return converted
 
 
 def _from_pil(im: Image.Image, drop_alpha: bool, to_srgb: bool = True) -> LoadedImage:

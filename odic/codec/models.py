@@ -16,6 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from odic.codec import nets
+from odic.codec.nets import Level, NoGain, RateGain
 from odic.registry import Registry
 
 if TYPE_CHECKING:
@@ -47,68 +48,6 @@ _ARCHITECTURES: Registry[Architecture] = Registry("architecture")
 
 #: Rate levels of the variable-rate architectures; quality q uses level q − 1.
 RATE_LEVELS = 8
-
-
-@dataclass(frozen=True)
-class GainMix:
-    """A rate between two trained levels: per-channel log-gains mixed ``(1 − t)·low + t·high``.
-
-    Why log space: gains act multiplicatively on the quantisation step, so interpolating their
-    logarithms moves the rate smoothly from one level to the other (Cui et al. 2021's
-    continuous rate). A ``t`` outside [0, 1] extrapolates along the same line, which reaches
-    rates beyond a level where no neighbouring level of the same picture size exists.
-    """
-
-    low: int
-    high: int
-    t: float
-
-
-#: A trained level's index, or a mix of two.
-Level = int | GainMix
-
-
-class NoGain(nn.Module):
-    """The single-rate case: latents are coded as the analysis transform made them.
-
-    Has no parameters, so single-rate state_dicts are plain CompressAI ones.
-    """
-
-    levels = 1
-
-    def scale(self, y: Tensor, level: Level) -> Tensor:
-        return y
-
-    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
-        return y_hat
-
-
-class RateGain(nn.Module):
-    """Per-level channel gains (Cui et al., "Asymmetric Gained Deep Image Compression", 2021).
-
-    One network serves several rates: the latent is multiplied by a learned
-    per-channel gain before quantisation (a larger gain = finer steps = more
-    bits) and by an inverse gain before synthesis. Stored as logarithms so the
-    gains stay positive. Costs 2 · levels · M parameters instead of a network per rate.
-    """
-
-    def __init__(self, levels: int, channels: int):
-        super().__init__()
-        self.levels = levels
-        self.log_gain = nn.Parameter(torch.zeros(levels, channels))
-        self.log_inv_gain = nn.Parameter(torch.zeros(levels, channels))
-
-    def scale(self, y: Tensor, level: Level) -> Tensor:
-        return y * _gain(self.log_gain, level).view(1, -1, 1, 1)
-
-    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
-        return y_hat * _gain(self.log_inv_gain, level).view(1, -1, 1, 1)
-
-
-def _gain(log_gains: Tensor, level: Level) -> Tensor:
-    if isinstance(level, int):
-        return log_gains[level].exp()
-    return ((1 - level.t) * log_gains[level.low] + level.t * log_gains[level.high]).exp()
 
 
 def register_model(name: str, coder: Callable[[int, int], nets.Hyperprior], split_params: SplitParams,
@@ -201,16 +140,16 @@ def forward_likelihoods(
     mean but noise moves every one of them by up to half a step.
     """
     with fast:
-        y = model.g_a(x)  # type: ignore[operator]
-    y = model.rate_gain.scale(y.float(), level)  # type: ignore[operator]
+        y = model.g_a(x)
+    y = model.rate_gain.scale(y.float(), level)
     with fast:
-        z = model.h_a(arch.hyper_input(y))  # type: ignore[operator]
-    z_hat, z_likelihoods = model.entropy_bottleneck(z.float())  # type: ignore[operator]
-    scales, means = arch.split_params(model.h_s(z_hat))  # type: ignore[operator]
-    y_hat, y_likelihoods = model.gaussian_conditional(y, scales, means=means)  # type: ignore[operator]
+        z = model.h_a(arch.hyper_input(y))
+    z_hat, z_likelihoods = model.entropy_bottleneck(z.float())
+    scales, means = arch.split_params(model.h_s(z_hat))
+    y_hat, y_likelihoods = model.gaussian_conditional(y, scales, means=means)
     if ste and model.training:
         centre = 0 if means is None else means
         y_hat = y + (torch.round(y - centre) + centre - y).detach()
     with fast:
-        x_hat = model.g_s(model.rate_gain.unscale(y_hat, level))  # type: ignore[operator]
+        x_hat = model.g_s(model.rate_gain.unscale(y_hat, level))
     return x_hat.float(), {"y": y_likelihoods, "z": z_likelihoods}

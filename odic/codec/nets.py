@@ -11,10 +11,73 @@ what coding reads is kept: the quantised CDF tables, the hyper-latent medians an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import Tensor, nn
+
+
+@dataclass(frozen=True)
+class GainMix:
+    """A rate between two trained levels: per-channel log-gains mixed ``(1 − t)·low + t·high``.
+
+    Why log space: gains act multiplicatively on the quantisation step, so interpolating their
+    logarithms moves the rate smoothly from one level to the other (Cui et al. 2021's
+    continuous rate). A ``t`` outside [0, 1] extrapolates along the same line, which reaches
+    rates beyond a level where no neighbouring level of the same picture size exists.
+    """
+
+    low: int
+    high: int
+    t: float
+
+
+#: A trained level's index, or a mix of two.
+Level = int | GainMix
+
+
+class NoGain(nn.Module):
+    """The single-rate case: latents are coded as the analysis transform made them.
+
+    Has no parameters, so single-rate state_dicts are plain CompressAI ones.
+    """
+
+    levels = 1
+
+    def scale(self, y: Tensor, level: Level) -> Tensor:
+        return y
+
+    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
+        return y_hat
+
+
+class RateGain(nn.Module):
+    """Per-level channel gains (Cui et al., "Asymmetric Gained Deep Image Compression", 2021).
+
+    One network serves several rates: the latent is multiplied by a learned
+    per-channel gain before quantisation (a larger gain = finer steps = more
+    bits) and by an inverse gain before synthesis. Stored as logarithms so the
+    gains stay positive. Costs 2 · levels · M parameters instead of a network per rate.
+    """
+
+    def __init__(self, levels: int, channels: int):
+        super().__init__()
+        self.levels = levels
+        self.log_gain = nn.Parameter(torch.zeros(levels, channels))
+        self.log_inv_gain = nn.Parameter(torch.zeros(levels, channels))
+
+    def scale(self, y: Tensor, level: Level) -> Tensor:
+        return y * _gain(self.log_gain, level).view(1, -1, 1, 1)
+
+    def unscale(self, y_hat: Tensor, level: Level) -> Tensor:
+        return y_hat * _gain(self.log_inv_gain, level).view(1, -1, 1, 1)
+
+
+def _gain(log_gains: Tensor, level: Level) -> Tensor:
+    if isinstance(level, int):
+        return log_gains[level].exp()
+    return ((1 - level.t) * log_gains[level.low] + level.t * log_gains[level.high]).exp()
 
 
 def conv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.Conv2d:
@@ -29,6 +92,8 @@ def deconv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: in
 class _Bound(nn.Module):
     """CompressAI's ``LowerBound`` at inference: max(x, bound)."""
 
+    bound: Tensor
+
     def __init__(self) -> None:
         super().__init__()
         self.register_buffer("bound", torch.zeros(1))
@@ -39,6 +104,8 @@ class _Bound(nn.Module):
 
 class _NonNegative(nn.Module):
     """CompressAI's ``NonNegativeParametrizer``: the stored value, bounded, squared, less a pedestal."""
+
+    pedestal: Tensor
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,6 +136,10 @@ class GDN(nn.Module):
 class _Tables(nn.Module):
     """An entropy model's quantised CDFs, as ``EntropyModel.update`` stored them."""
 
+    _quantized_cdf: Tensor
+    _offset: Tensor
+    _cdf_length: Tensor
+
     def __init__(self) -> None:
         super().__init__()
         for name in ("_quantized_cdf", "_offset", "_cdf_length"):
@@ -93,6 +164,8 @@ class EntropyBottleneck(_Tables):
 class GaussianConditional(_Tables):
     """The latent's Gaussian prior: one table per scale of ``scale_table``."""
 
+    scale_table: Tensor
+
     def __init__(self) -> None:
         super().__init__()
         self.register_buffer("scale_table", torch.zeros(0))
@@ -107,8 +180,10 @@ class GaussianConditional(_Tables):
 class Hyperprior(nn.Module):
     """Analysis, synthesis and hyper transforms, the rate gains, and the two entropy models' tables."""
 
+    rate_gain: RateGain | NoGain
+
     def __init__(self, g_a: nn.Module, g_s: nn.Module, h_a: nn.Module, h_s: nn.Module, hyper_channels: int,
-                 rate_gain: nn.Module) -> None:
+                 rate_gain: RateGain | NoGain) -> None:
         super().__init__()
         self.g_a, self.g_s, self.h_a, self.h_s = g_a, g_s, h_a, h_s
         self.entropy_bottleneck = EntropyBottleneck(hyper_channels)
@@ -131,14 +206,14 @@ def _synthesis(N: int, M: int) -> nn.Sequential:
                          GDN(N, inverse=True), deconv(N, 3))
 
 
-def scale_hyperprior(N: int, M: int, rate_gain: nn.Module) -> Hyperprior:
+def scale_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> Hyperprior:
     """CompressAI's ``ScaleHyperprior`` layers."""
     h_a = nn.Sequential(conv(M, N, 3, 1), nn.ReLU(), conv(N, N), nn.ReLU(), conv(N, N))
     h_s = nn.Sequential(deconv(N, N), nn.ReLU(), deconv(N, N), nn.ReLU(), conv(N, M, 3, 1), nn.ReLU())
     return Hyperprior(_analysis(N, M), _synthesis(N, M), h_a, h_s, N, rate_gain)
 
 
-def mean_scale_hyperprior(N: int, M: int, rate_gain: nn.Module) -> Hyperprior:
+def mean_scale_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> Hyperprior:
     """CompressAI's ``MeanScaleHyperprior`` layers."""
     h_a = nn.Sequential(conv(M, N, 3, 1), nn.LeakyReLU(), conv(N, N), nn.LeakyReLU(), conv(N, N))
     h_s = nn.Sequential(deconv(N, M), nn.LeakyReLU(), deconv(M, M * 3 // 2), nn.LeakyReLU(),

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from compressai.models.base import CompressionModel
 
     from odic.codec.codec import Codec
-    from odic.codec.models import Level
+    from odic.codec.nets import Level
     from odic.codec.nets import Hyperprior
 
 MANIFEST = "manifest.json"
@@ -158,7 +158,7 @@ def between(cards: list[ModelCard], quality: float) -> ModelCard:
     picture size the gains interpolate; less than one quality below the lowest quality of a
     picture size they extrapolate the line to the quality above it by ``GAP_REACH`` per unit.
     """
-    from odic.codec.models import GainMix
+    from odic.codec.nets import GainMix
 
     cards = sorted(cards, key=lambda c: c.quality)
     above = next((c for c in cards if c.quality > quality), None)

@@ -172,8 +172,8 @@ def compress_dataset(
     settings = Settings(codec, alpha, quality, target_bpp)
     suffix, wanted = settings.image_codec.suffix, _wanted(settings)
     sources = find_images(src)
-    planned = [(source.relative_to(src).as_posix(), source) for source in sources]
-    planned = [(rel, Path(rel).with_suffix(suffix).as_posix(), source) for rel, source in planned]
+    relative = [(source.relative_to(src).as_posix(), source) for source in sources]
+    planned = [(rel, Path(rel).with_suffix(suffix).as_posix(), source) for rel, source in relative]
     first: dict[str, str] = {}
     for rel, out_rel, _ in planned:
         if out_rel in first:

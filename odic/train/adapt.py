@@ -79,7 +79,8 @@ def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int,
 
 def _batch(pairs: list[tuple[Tensor, Tensor]], crop: int, size: int, seed: int, step: int) -> tuple[Tensor, Tensor]:
     g = torch.Generator().manual_seed(seed * 1_000_003 + step)
-    clean, degraded = [], []
+    clean: list[Tensor] = []
+    degraded: list[Tensor] = []
     for idx in torch.randint(len(pairs), (size,), generator=g).tolist():
         a, b = pairs[idx]
         top = int(torch.randint(a.shape[1] - crop + 1, (1,), generator=g))

@@ -43,6 +43,7 @@ def kodak_figures(codec: Codec, images: list[Path]) -> dict[str, float]:
         data = codec.encode_image(image).data
         decoded = np.asarray(codec.decode(data).convert("RGB"))
         m = measure(image.rgb, data, decoded)
+        assert m.bpp is not None and m.msssim is not None  # a real file of a photo ≥ 11 px
         rows.append((m.bpp, m.psnr, m.msssim))
     bpp, p, m = np.mean(rows, axis=0)
     return {"bpp": round(float(bpp), 4), "psnr": round(float(p), 3), "msssim": round(float(m), 5), "images": len(rows)}
@@ -93,7 +94,7 @@ def _rates(cfg: dict, model: CompressionModel, quality: Optional[int],
         lmbda = cfg["lmbda"][0] if isinstance(cfg["lmbda"], list) else cfg["lmbda"]
         return [zoo.Rate(quality, lmbda, 0)]
     config = TrainConfig(**{f.name: cfg[f.name] for f in dataclasses.fields(TrainConfig) if f.name in cfg})
-    schedule = rate_schedule(config, model.rate_gain.levels, get_architecture(cfg["architecture"]).stride)  # type: ignore[union-attr]
+    schedule = rate_schedule(config, model.rate_gain.levels, get_architecture(cfg["architecture"]).stride)
     trained = {r.level + 1: zoo.Rate(r.level + 1, r.lmbda, r.level, r.resample) for r in schedule}
     for source in (half_size or {}).values():
         if source not in trained:

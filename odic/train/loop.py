@@ -143,9 +143,9 @@ class Trainer:
         main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
         aux = [p for n, p in self.model.named_parameters() if n.endswith(".quantiles")]
         if cfg.gain_lr != 1.0:
-            gains = set(self.model.rate_gain.parameters())  # type: ignore[union-attr]
+            gains = set(self.model.rate_gain.parameters())
             main = [{"params": [p for p in main if p not in gains]},
-                    {"params": list(gains), "lr_scale": cfg.gain_lr}]  # type: ignore[list-item]
+                    {"params": list(gains), "lr_scale": cfg.gain_lr}]
         self.opt = torch.optim.Adam(main, lr=cfg.lr)
         self.aux_opt = torch.optim.Adam(aux, lr=1e-3)
         observer = create_observer(cfg.observer).to(self.device) if cfg.alpha > 0 else None
@@ -153,7 +153,7 @@ class Trainer:
             observer = observer.to(memory_format=torch.channels_last)
         self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale, cfg.pixel,
                                  cfg.human_pixel)
-        self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)  # type: ignore[union-attr]
+        self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)
         self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed, cfg.hold_out)
         self.step = 0
         self.wall = 0.0
@@ -191,8 +191,8 @@ class Trainer:
                 for level, lmbda, _ in self.rates:
                     # Rate grows roughly with log λ; 0.4 is a starting point, the gains are trained.
                     log_gain = 0.4 * math.log(lmbda / reference)
-                    self.model.rate_gain.log_gain[level].fill_(log_gain)  # type: ignore[union-attr,index]
-                    self.model.rate_gain.log_inv_gain[level].fill_(-log_gain)  # type: ignore[union-attr,index]
+                    self.model.rate_gain.log_gain[level].fill_(log_gain)
+                    self.model.rate_gain.log_inv_gain[level].fill_(-log_gain)
 
     def _restore(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
@@ -289,10 +289,10 @@ class Trainer:
     def _unquantised(self, x: Tensor, rate: TrainedRate) -> Tensor:
         """``g_s`` of the unrounded latent: the fidelity the transforms allow before any bit is
         spent. Where it is not far above the coded PSNR, more bits cannot buy quality."""
-        gain = self.model.rate_gain  # type: ignore[union-attr]
+        gain = self.model.rate_gain
         with fast_context(self.device):
-            y = gain.scale(self.model.g_a(shrink(x, rate.resample)).float(), rate.level)  # type: ignore[operator]
-            x_hat = self.model.g_s(gain.unscale(y, rate.level))  # type: ignore[operator]
+            y = gain.scale(self.model.g_a(shrink(x, rate.resample)).float(), rate.level)
+            x_hat = self.model.g_s(gain.unscale(y, rate.level))
         return enlarge(x_hat.float(), x.shape[-2], x.shape[-1], rate.resample).clamp(0, 1)
 
     @torch.no_grad()

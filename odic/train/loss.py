@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, cast
 
 import torch
 import torch.nn.functional as F
@@ -51,7 +51,8 @@ from odic.observers.timm_observers import FeatureObserver, feature_distance
 
 
 def likelihood_bpp(likelihoods: dict[str, Tensor], num_pixels: int) -> Tensor:
-    return sum(torch.log(p.float()).sum() for p in likelihoods.values()) / (-math.log(2) * num_pixels)
+    bits = cast(Tensor, sum(torch.log(p.float()).sum() for p in likelihoods.values()))  # a sum of tensors
+    return bits / (-math.log(2) * num_pixels)
 
 
 @dataclass
