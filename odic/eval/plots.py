@@ -91,21 +91,22 @@ def distortion_curves(rows: Sequence[dict], observers: Sequence[str], out: Path)
         by_family[row["codec"]].append(row)
     clean = by_family.pop("original", [{}])[0]
     odic = sorted(f for f in by_family if f.startswith("odic:"))
-    families = [(f, [f]) for f in by_family if is_distortion(f)] + ([("odic", odic)] if odic else [])
+    # (name, members, rated): a distortion's axis is its level, odic's networks' is their bpp.
+    families = [(f, [f], False) for f in by_family if is_distortion(f)] + ([("odic", odic, True)] if odic else [])
     written = []
-    for family, members in families:
+    for family, members, rated in families:
         fig, ax = plt.subplots(figsize=(6, 4.2))
         for i, spec in enumerate(observers):
             color = f"C{i}"
             for j, member in enumerate(members):
                 points = by_family[member]
-                xs = [p["bpp"] for p in points] if family == "odic" else [float(p["setting"].lstrip("q")) for p in points]
+                xs = [p["bpp"] for p in points] if rated else [float(p["setting"].lstrip("q")) for p in points]
                 style = "-" if j == 0 else ":"
                 ax.plot(xs, [100 * p[f"top1:{spec}"] for p in points], style, marker="o", color=color,
-                        label=display_name(spec) + (f" ({member})" if family == "odic" else ""))
+                        label=display_name(spec) + (f" ({member})" if rated else ""))
             if f"top1:{spec}" in clean:
                 ax.axhline(100 * clean[f"top1:{spec}"], color=color, linestyle="--", linewidth=0.8)
-        xlabel = "bits per pixel" if family == "odic" else get_distortion(family).unit
+        xlabel = "bits per pixel" if rated else get_distortion(family).unit
         ax.set(xlabel=xlabel, ylabel="top-1 (%)", title=f"{family} (dashed: undistorted)", ylim=(0, 100))
         written.append(_save(fig, ax, out / f"robustness_{family}.png", legend_size=7))
     return written
