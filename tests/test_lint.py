@@ -13,26 +13,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_ruff_finds_nothing() -> None:
-    ruff = shutil.which("ruff")
-    if ruff is None:
-        pytest.skip("ruff is not installed (it comes with the 'dev' extra)")
-    result = subprocess.run([ruff, "check", "--no-cache", "odic", "tests", "experiments"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+#: Each gate: its command (the tool from the 'dev' extra first) and what it checks.
+GATES = {
+    "ruff": ["ruff", "check", "--no-cache", "odic", "tests", "experiments"],
+    "import-linter": ["lint-imports", "--no-cache"],
+    "mypy": ["mypy", "--no-incremental"],
+}
 
 
-def test_imports_keep_the_layers() -> None:
-    lint_imports = shutil.which("lint-imports")
-    if lint_imports is None:
-        pytest.skip("import-linter is not installed (it comes with the 'dev' extra)")
-    result = subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_mypy_finds_nothing() -> None:
-    mypy = shutil.which("mypy")
-    if mypy is None:
-        pytest.skip("mypy is not installed (it comes with the 'dev' extra)")
-    result = subprocess.run([mypy, "--no-incremental"], cwd=ROOT, capture_output=True, text=True)
+@pytest.mark.parametrize("gate", GATES)
+def test_the_gate_finds_nothing(gate: str) -> None:
+    command = GATES[gate]
+    tool = shutil.which(command[0])
+    if tool is None:
+        pytest.skip(f"{command[0]} is not installed (it comes with the 'dev' extra)")
+    result = subprocess.run([tool, *command[1:]], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

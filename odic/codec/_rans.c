@@ -191,21 +191,15 @@ static int parts_of(int32_t symbol, int32_t index, Py_ssize_t tables, const int3
 }
 
 static void put(uint64_t *x, uint32_t **next, Part part) {
-    if (part.bypass) {
-        const uint64_t x_max = ((STATE_LOW >> PRECISION) << 32) * (1u << (PRECISION - BYPASS_BITS));
-        if (*x >= x_max) {
-            *--*next = (uint32_t)*x;
-            *x >>= 32;
-        }
-        *x = (*x << BYPASS_BITS) | part.start;
-    } else {
-        const uint64_t x_max = ((STATE_LOW >> PRECISION) << 32) * part.range;
-        if (*x >= x_max) {
-            *--*next = (uint32_t)*x;
-            *x >>= 32;
-        }
-        *x = ((*x / part.range) << PRECISION) + (*x % part.range) + part.start;
+    /* A bypass chunk is a symbol of probability 2^-BYPASS_BITS; both flush a word when x would
+     * leave [2^31, 2^63) (ryg_rans's Rans64EncPut, CompressAI's Rans64EncPutBits). */
+    const uint64_t frequency = part.bypass ? 1u << (PRECISION - BYPASS_BITS) : part.range;
+    if (*x >= ((STATE_LOW >> PRECISION) << 32) * frequency) {
+        *--*next = (uint32_t)*x;
+        *x >>= 32;
     }
+    *x = part.bypass ? (*x << BYPASS_BITS) | part.start
+                     : ((*x / part.range) << PRECISION) + (*x % part.range) + part.start;
 }
 
 PyDoc_STRVAR(encode_doc,
