@@ -103,7 +103,7 @@ def export_cmd(
     quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model; "
                                           "for a variable-rate model, export only this trained quality (default: all)."),
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
-    name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-q<quality>)."),
+    name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-<model id>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
     kodak: Optional[Path] = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
     half_size: list[str] = typer.Option([], "--half-size", help="Q:SOURCE ships quality Q as trained quality SOURCE "

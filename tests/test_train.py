@@ -317,7 +317,8 @@ def test_a_network_trained_on_some_qualities_takes_over_only_those(train_dir: Pa
     Trainer(low).run(progress=False)
     (card,) = export_checkpoint(tmp_path / "low" / CHECKPOINT, weights)
     files = {c.quality: c.file for c in zoo.available()}
-    assert card.file == files[2] == "odic-a0-q2.pt" and files[6] == "odic-a0-q2-q6.pt"
+    assert card.file == files[2] == f"odic-a0-{card.sha256[:8]}.pt" != files[6]  # files are named by what they hold
+    assert sorted(p.name for p in weights.glob("*.pt")) == sorted({files[2], files[6]})
     assert odic.info(odic.encode(image, alpha=0.0, quality=2)).model_id == card.model_id != odic.info(high).model_id
     assert odic.encode(image, alpha=0.0, quality=6) == high and odic.decode(high).size == (96, 64)
     with pytest.raises(UnknownModelError, match="no quality 2 here \\(it codes 6\\)"):
@@ -383,3 +384,14 @@ def test_mixed_quantisation_feeds_the_synthesis_rounded_latents() -> None:
     noisy, rounded = seen
     assert not torch.equal(noisy, noisy.round()) and torch.equal(rounded, rounded.round())
     assert model.g_a[0].weight.grad is not None and model.g_a[0].weight.grad.abs().sum() > 0
+
+
+def test_a_file_no_entry_names_is_removed_on_export(train_dir: Path, tmp_path: Path) -> None:
+    """Shipping new weights for every quality of a file leaves no orphan file for the wheel to carry."""
+    cfg = _config(tmp_path / "run", train_dir, 2)
+    Trainer(cfg).run(progress=False)
+    weights = tmp_path / "weights"
+    (first,) = export_checkpoint(tmp_path / "run" / CHECKPOINT, weights, quality=1)
+    Trainer(dataclasses.replace(cfg, steps=3)).run(progress=False)
+    (second,) = export_checkpoint(tmp_path / "run" / CHECKPOINT, weights, quality=1)
+    assert first.file != second.file and [p.name for p in weights.glob("*.pt")] == [second.file]

@@ -38,14 +38,17 @@ MACHINE=(--feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --pixel 10)
 # --human-pixel keeps a pixel MSE beside MS-SSIM at α < 1 (odic/train/loss.py): 5 weighs it about
 # a tenth of what an MSE-trained CompressAI model does, enough to keep the transforms from capping
 # fidelity while MS-SSIM still decides where bits go (experiments/train/README.md §13).
+shipped() {  # shipped ALPHA QUALITY → the shipped weights file that codes it (files are named by id)
+  python -c "import sys; from odic.codec import zoo; print(zoo.find(float(sys.argv[1]), float(sys.argv[2])).path)" "$1" "$2"
+}
 declare -A START STEPS ARGS
-START[a0]=odic/weights/odic-a0-q1-q2-q3-q5-q7-q8.pt;   STEPS[a0]=4000
+START[a0]=$(shipped 0 3);    STEPS[a0]=4000
 ARGS[a0]="--alpha 0 --crop 128 --lr 1e-4 --human-pixel 5 ${SIX[*]}"
-START[a1]=odic/weights/odic-a1-q1-q2-q3-q5-q7-q8.pt;   STEPS[a1]=2000
+START[a1]=$(shipped 1 3);    STEPS[a1]=2000
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
-START[a05]=odic/weights/odic-a0.5-q1-q2-q3-q5-q7-q8.pt; STEPS[a05]=2000
+START[a05]=$(shipped 0.5 3); STEPS[a05]=2000
 ARGS[a05]="--alpha 0.5 --crop 256 --lr 5e-5 --human-pixel 5 ${MACHINE[*]} ${SIX[*]}"
-START[a1low]=odic/weights/odic-a1-q1-q2.pt;            STEPS[a1low]=1500
+START[a1low]=$(shipped 1 1); STEPS[a1low]=1500
 ARGS[a1low]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --half-size 1 --half-size 2"
 
 ckpt_field() {  # ckpt_field RUN FIELD → the checkpoint's step or wall (0 without a checkpoint)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from odic.codec.bitstream import QUALITY_STEPS
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
-from odic.fsutil import atomic_torch_save, atomic_write_bytes
+from odic.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
     from compressai.models.base import CompressionModel
@@ -272,7 +273,7 @@ def export(
     model: CompressionModel,
     directory: Path,
     *,
-    name: str,
+    name: Optional[str] = None,
     architecture: str,
     N: int,
     M: int,
@@ -284,8 +285,11 @@ def export(
     """Write ``model``'s weights into ``directory`` with one manifest entry per rate.
 
     Updates the entropy models' CDF tables first, so the file is ready to code.
-    ``half`` stores floating tensors as fp16. Existing entries with the same
-    (α, quality) or the same file name are replaced.
+    ``half`` stores floating tensors as fp16. The file is named by what it holds,
+    ``odic-a<α>-<model id>.pt``, unless ``name`` says otherwise. Existing entries with the
+    same (α, quality) or the same file name are replaced, and a weights file that no entry
+    names any more is removed (so a directory, and the wheel built from it, holds only what
+    its manifest ships).
     """
     directory.mkdir(parents=True, exist_ok=True)
     model.update(force=True)
@@ -293,10 +297,14 @@ def export(
         k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
         for k, v in model.state_dict().items()
     }
-    path = directory / f"{name}.pt"
-    atomic_torch_save(state, path)
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    digest = hashlib.sha256(buffer.getvalue()).hexdigest()
+    path = directory / f"{name or f'odic-a{alpha:g}-{digest[:8]}'}.pt"
+    atomic_write_bytes(path, buffer.getvalue())
     names = {f.name for f in dataclasses.fields(ModelCard)}
-    digest = sha256_file(path)
     cards = [
         ModelCard(
             file=path.name, sha256=digest, architecture=architecture, N=N, M=M, alpha=alpha,
@@ -308,10 +316,11 @@ def export(
         for rate in rates
     ]
     replaced = {(alpha, rate.quality) for rate in rates}
-    entries = [
-        e for e in _read_manifest(directory) if (e["alpha"], e["quality"]) not in replaced and e["file"] != path.name
-    ]
+    before = _read_manifest(directory)
+    entries = [e for e in before if (e["alpha"], e["quality"]) not in replaced and e["file"] != path.name]
     entries += [card.to_json() for card in cards]
+    for orphan in {e["file"] for e in before} - {e["file"] for e in entries}:
+        (directory / orphan).unlink(missing_ok=True)
     entries.sort(key=lambda e: (e["alpha"], e["quality"]))
     manifest = {"format": 1, "models": entries}
     atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())

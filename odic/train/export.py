@@ -136,10 +136,9 @@ def export_checkpoint(
             codec = Codec(coder, arch, b"\0" * 4, cfg["alpha"], rate.quality, rate.level, rate.resample)
             rate = dataclasses.replace(rate, kodak=kodak_figures(codec, find_images(kodak)))
         exported.append(rate)
-    default_name = f"odic-a{cfg['alpha']:g}-" + "-".join(f"q{rate.quality}" for rate in rates)
     chain = lineage(checkpoint, state)
     return zoo.export(
-        model, weights_dir, name=name or default_name, architecture=cfg["architecture"],
+        model, weights_dir, name=name, architecture=cfg["architecture"],
         N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
         training_data=", ".join(cfg["data"]) + (f" (the first {cfg['hold_out']} images of each held out)"
                                                  if cfg.get("hold_out") else ""),
