@@ -157,7 +157,7 @@ class Report:
     def file(self, item: Input, target: Optional[Path], outcome: Optional[Outcome], seconds: float,
              problem: Optional[str], verb: str) -> None:
         coded = None if outcome is None else outcome.out_bytes if verb == "encode" else outcome.in_bytes
-        bpp = None if outcome is None or coded is None else round(8 * coded / max(outcome.pixels, 1), 5)
+        bpp = None if outcome is None or coded is None else round(bits_per_pixel(coded, outcome.pixels), 5)
         if self.as_json:
             record = {"input": item.label, "output": "-" if target is None else str(target), "ok": problem is None,
                       "error": problem, "bytes_in": outcome and outcome.in_bytes, "bytes_out": outcome and outcome.out_bytes,
@@ -252,7 +252,7 @@ def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Option
     done = len(inputs) - failed
     if len(inputs) > 1 and not report.quiet:
         seconds = time.perf_counter() - start
-        bpp = 8 * (total.out_bytes if verb == "encode" else total.in_bytes) / max(total.pixels, 1)
+        bpp = bits_per_pixel(total.out_bytes if verb == "encode" else total.in_bytes, total.pixels)
         err.print(
             f"{verb}d {done}/{len(inputs)} files: {total.in_bytes:,} → {total.out_bytes:,} bytes, "
             f"mean {bpp:.3f} bpp, {seconds:.1f} s",
@@ -413,7 +413,7 @@ def info(
         "payload_bytes": header.len_z + header.len_y,
         "z_bytes": header.len_z,
         "y_bytes": header.len_y,
-        "bpp": round(bits_per_pixel(len(data), header.height, header.width), 4),
+        "bpp": round(bits_per_pixel(len(data), header.height * header.width), 4),
         "symbols_crc32": f"{header.symbols_crc:08x}",
     }
     if as_json:

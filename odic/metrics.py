@@ -100,7 +100,7 @@ def measure(original: np.ndarray, data: Optional[bytes], decoded: np.ndarray) ->
     original's pixels."""
     height, width = original.shape[:2]
     return Measurement(
-        None if data is None else len(data), None if data is None else bits_per_pixel(len(data), height, width),
+        None if data is None else len(data), None if data is None else bits_per_pixel(len(data), height * width),
         psnr(original, decoded),
         msssim_uint8(original, decoded) if min(height, width) >= 11 else None,
     )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
+from odic.codec.bitstream import bits_per_pixel
 from odic.registry import Registry
 
 
@@ -85,7 +86,7 @@ def encode_at_bpp(codec: BaselineCodec, image: Image.Image, target_bpp: float, s
     def attempt(q: float) -> AtRate:
         q = round(q) if codec.integer else q
         data = codec.encode(image, q)
-        return AtRate(data, q, 8 * len(data) / pixels)
+        return AtRate(data, q, bits_per_pixel(len(data), pixels))
 
     lo, hi = codec.low, codec.high
     best = attempt(lo)

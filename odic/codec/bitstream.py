@@ -50,9 +50,10 @@ MAX_SIDE = 1 << 20
 _MAX_VARINT_BYTES = 4  # up to 2**28 - 1: enough for MAX_SIDE and any payload we write
 
 
-def bits_per_pixel(num_bytes: int, height: int, width: int) -> float:
-    """The rate of a file of ``num_bytes`` for an H × W image, the unit every figure of odic uses."""
-    return 8.0 * num_bytes / (height * width)
+def bits_per_pixel(num_bytes: int, pixels: int) -> float:
+    """The rate of ``num_bytes`` spent on ``pixels`` pixels, the unit every figure of odic uses
+    (0 for no pixels)."""
+    return 8.0 * num_bytes / pixels if pixels else 0.0
 
 
 def coded_size(height: int, width: int, resample: int) -> tuple[int, int]:

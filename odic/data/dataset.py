@@ -77,7 +77,7 @@ class Summary:
 
     @property
     def mean_bpp(self) -> float:
-        return 8 * self.bytes / self.pixels if self.pixels else 0.0
+        return bits_per_pixel(self.bytes, self.pixels)
 
     @property
     def ratio(self) -> float:
@@ -100,7 +100,7 @@ def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     details = {**_wanted(settings), "setting": coded.setting}
     return data, {
         "source_sha256": hashlib.sha256(raw).hexdigest(), "source_bytes": len(raw), "bytes": len(data),
-        "bpp": round(bits_per_pixel(len(data), image.height, image.width), 5), "height": image.height,
+        "bpp": round(bits_per_pixel(len(data), image.height * image.width), 5), "height": image.height,
         "width": image.width, "codec": settings.codec, **details,
     }
 
