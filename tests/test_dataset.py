@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from odic.data.dataset import MANIFEST, compress_dataset, decompress_dataset
+from odic.errors import OdicError
 from tests.conftest import random_image
 
 
@@ -160,3 +161,17 @@ def test_a_manifest_path_outside_the_tree_is_refused(tmp_path: Path, path: str) 
     with pytest.raises(OdicError, match="inside the tree"):
         decompress_dataset(dst, tmp_path / "png")
     assert not (tmp_path / "escape.odic").exists() and not (tmp_path / "png").exists()
+
+
+def test_a_target_bpp_codes_each_image_at_what_fits(tmp_path: Path) -> None:
+    src = _tree(tmp_path / "src", 3, size=96)
+    dst = tmp_path / "dst"
+    sizes = [compress_dataset(src, tmp_path / f"q{q}", quality=q).mean_bpp for q in (1, 2)]
+    target = (sizes[0] + sizes[1]) / 2  # between the test networks' two qualities
+    compress_dataset(src, dst, alpha=0.0, target_bpp=target)
+    entries = [json.loads(line) for line in (dst / MANIFEST).read_text().splitlines()]
+    assert all(e["bpp"] <= target and e["target_bpp"] == target and e["setting"] in (1, 2) for e in entries)
+    assert compress_dataset(src, dst, alpha=0.0, target_bpp=target).skipped == 3
+    assert compress_dataset(src, dst, alpha=0.0, target_bpp=target * 2).skipped == 0  # another target recodes
+    with pytest.raises(OdicError):
+        compress_dataset(src, dst, quality=1, target_bpp=target)
