@@ -20,7 +20,8 @@ import numpy as np
 from odic.codec import zoo
 from odic.codec.codec import Codec
 from odic.codec.image import load_image
-from odic.codec.models import GainMix, get_architecture
+from odic.codec.models import get_architecture
+from odic.codec.nets import GainMix
 from odic.data.files import find_images
 from odic.metrics import msssim_uint8, psnr
 
