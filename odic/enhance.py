@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from odic.codec import zoo
-from odic.errors import OdicError, UnknownModelError
+from odic.errors import UnknownModelError
 
 KINDS = ("plain", "recognition")
 
@@ -47,10 +47,8 @@ def load_enhancer(name: Optional[str] = None) -> EnhanceNet:
         known = ", ".join(e["name"] for e in entries) or "none installed"
         raise UnknownModelError(f"no enhancer {name or '(recognition)'} (known: {known})")
     entry = wanted[0]
-    if zoo.sha256_file(entry["path"]) != entry["sha256"]:
-        raise OdicError(f"{entry['path']} does not match its manifest sha256")
     net = EnhanceNet(entry["channels"], entry["layers"])
-    net.load_state_dict({k: v.float() for k, v in torch.load(entry["path"], map_location="cpu", weights_only=True).items()})
+    net.load_state_dict({k: v.float() for k, v in zoo.load_verified(entry["path"], entry["sha256"]).items()})
     return net.eval()
 
 

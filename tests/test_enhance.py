@@ -71,3 +71,23 @@ def _entry_digest(weights: Path) -> str:
     import json
 
     return json.loads((weights / "enhancers.json").read_text())["enhancers"][0]["sha256"][:8]
+
+
+def test_a_changed_enhancer_file_is_refused_like_a_changed_codec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from odic.enhance import load_enhancer
+    from odic.errors import WeightsIntegrityError
+
+    data = tmp_path / "train"
+    data.mkdir()
+    Image.fromarray(random_image(80, 96)).save(data / "t.png")
+    cfg = EnhanceConfig(out=str(tmp_path / "run"), data=[str(data)], kind="plain", steps=1, crop=64, batch=1,
+                        channels=4, layers=3)
+    EnhancerTrainer(cfg).run()
+    weights = tmp_path / "weights"
+    entry = export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-plain")
+    monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
+    assert load_enhancer("tiny-plain") is not None
+    with open(weights / entry["file"], "ab") as f:
+        f.write(b"\0")
+    with pytest.raises(WeightsIntegrityError):
+        load_enhancer("tiny-plain")

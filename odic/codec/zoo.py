@@ -244,18 +244,24 @@ def _model(card: ModelCard) -> Hyperprior:
     return _MODELS[key]
 
 
-def read_weights(card: ModelCard) -> Hyperprior:
-    """Load ``card``'s network (for coding) from disk, uncached, after checking its sha256."""
-    assert card.path is not None
-    if not card.path.exists():
-        raise UnknownModelError(f"weights file {card.path} listed in the manifest is missing")
-    if sha256_file(card.path) != card.sha256:
-        raise WeightsIntegrityError(f"{card.path} does not match its manifest sha256")
+def load_verified(path: Path, sha256: str) -> dict[str, Any]:
+    """The state dict in ``path``, a file a manifest lists with ``sha256``, after checking it is
+    that file: one check, one error, for every shipped network (codecs and enhancers)."""
+    if not path.exists():
+        raise UnknownModelError(f"weights file {path} listed in the manifest is missing")
+    if sha256_file(path) != sha256:
+        raise WeightsIntegrityError(f"{path} does not match its manifest sha256")
     import torch
 
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def read_weights(card: ModelCard) -> Hyperprior:
+    """Load ``card``'s network (for coding) from disk, uncached, after checking its sha256."""
     from odic.codec.models import create_coder
 
-    return create_coder(card.architecture, card.N, card.M, torch.load(card.path, map_location="cpu", weights_only=True))
+    assert card.path is not None
+    return create_coder(card.architecture, card.N, card.M, load_verified(card.path, card.sha256))
 
 
 @dataclass(frozen=True)
