@@ -72,7 +72,7 @@ class OdicCodec:
         self.name = f"odic:{alpha:g}"
 
     def ladder(self) -> Sequence[float]:
-        return [c.quality for c in zoo.available() if abs(c.alpha - self.alpha) < 0.005]
+        return [c.quality for c in zoo.shipped(self.alpha)]
 
     def _coded(self, image: LoadedImage, decoded: bool, **rate: Any) -> Coded:
         encoded = api.encode_image(image, self.alpha, reconstruct=decoded, **rate)
@@ -89,9 +89,9 @@ class OdicCodec:
 
     def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
         if bpp is not None:  # each file at its own quality, of any of the α's networks
-            alpha = zoo.find(self.alpha).alpha
-            models = sorted({c.sha256[:8] for c in zoo.available() if c.alpha == alpha})
-            return {"alpha": alpha, "target_bpp": bpp, "models": "+".join(models)}
+            cards = zoo.shipped(self.alpha)
+            models = sorted({c.sha256[:8] for c in cards})
+            return {"alpha": cards[0].alpha, "target_bpp": bpp, "models": "+".join(models)}
         card = zoo.find(self.alpha, setting)
         return {"alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
 

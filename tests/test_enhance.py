@@ -50,14 +50,7 @@ def test_sweep_runs_a_codec_followed_by_an_enhancer(tmp_path: Path, monkeypatch:
     from odic.eval import sweep
     from odic.eval.accuracy import Labelled
 
-    data = tmp_path / "train"
-    data.mkdir()
-    Image.fromarray(random_image(80, 96)).save(data / "t.png")
-    cfg = EnhanceConfig(out=str(tmp_path / "run"), data=[str(data)], kind="plain", steps=2, crop=64, batch=1,
-                        channels=4, layers=3)
-    EnhancerTrainer(cfg).run()
-    weights = tmp_path / "weights"
-    export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-plain")
+    weights, _ = _tiny_enhancer(tmp_path, steps=2)
     monkeypatch.setenv("ODIC_WEIGHTS", os.pathsep.join([os.environ["ODIC_WEIGHTS"], str(weights)]))
     image = tmp_path / "a.png"
     Image.fromarray(random_image(48, 64)).save(image)
@@ -65,6 +58,19 @@ def test_sweep_runs_a_codec_followed_by_an_enhancer(tmp_path: Path, monkeypatch:
     a, b = sweep.evaluate(plain, []), sweep.evaluate(enhanced, [])
     assert a["bytes"] == b["bytes"] and a["psnr"] != b["psnr"]  # same JPEG file, other pixels
     assert enhanced.model.endswith(">" + _entry_digest(weights))
+
+
+def _tiny_enhancer(tmp_path: Path, steps: int) -> tuple[Path, dict]:
+    """A 3-layer plain enhancer trained ``steps`` steps on one photo, exported as "tiny-plain":
+    (its weights directory, its manifest entry)."""
+    data = tmp_path / "train"
+    data.mkdir()
+    Image.fromarray(random_image(80, 96)).save(data / "t.png")
+    cfg = EnhanceConfig(out=str(tmp_path / "run"), data=[str(data)], kind="plain", steps=steps, crop=64, batch=1,
+                        channels=4, layers=3)
+    EnhancerTrainer(cfg).run()
+    weights = tmp_path / "weights"
+    return weights, export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-plain")
 
 
 def _entry_digest(weights: Path) -> str:
@@ -77,14 +83,7 @@ def test_a_changed_enhancer_file_is_refused_like_a_changed_codec(tmp_path: Path,
     from odic.enhance import load_enhancer
     from odic.errors import WeightsIntegrityError
 
-    data = tmp_path / "train"
-    data.mkdir()
-    Image.fromarray(random_image(80, 96)).save(data / "t.png")
-    cfg = EnhanceConfig(out=str(tmp_path / "run"), data=[str(data)], kind="plain", steps=1, crop=64, batch=1,
-                        channels=4, layers=3)
-    EnhancerTrainer(cfg).run()
-    weights = tmp_path / "weights"
-    entry = export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-plain")
+    weights, entry = _tiny_enhancer(tmp_path, steps=1)
     monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
     assert load_enhancer("tiny-plain") is not None
     with open(weights / entry["file"], "ab") as f:

@@ -118,6 +118,12 @@ def transform_device(device: Optional[str] = None) -> torch.device:
     return chosen
 
 
+def _checked(resample: int) -> int:
+    if resample not in bitstream.RESAMPLES:
+        raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
+    return resample
+
+
 def pixels_tensor(rgb: np.ndarray) -> Tensor:
     """H × W × 3 uint8 → (1, 3, H, W) uint8, sharing a writable array's memory (a 64 MP picture
     is 0.2 GB); float conversion happens tile by tile."""
@@ -178,9 +184,7 @@ class Codec:
         #: 2: code the image at half size and enlarge it after decoding. Why: below ~0.2 bpp a
         #: network spends its few bits better on a smaller picture (as ``cjxl --resampling 2``
         #: does); measured on Kodak, docs/bitstream.md.
-        if resample not in bitstream.RESAMPLES:
-            raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
-        self.resample = resample
+        self.resample = _checked(resample)
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()
         self._z_tables = rans.Tables.of(model.entropy_bottleneck)
@@ -195,10 +199,8 @@ class Codec:
     def at(self, quality: float, level: Level, resample: int) -> Codec:
         """This network at another quality: the gains and picture size change, the weights and the
         exact entropy tables (the costly part) are shared."""
-        if resample not in bitstream.RESAMPLES:
-            raise ValueError(f"resample must be one of {bitstream.RESAMPLES}, not {resample}")
         other = copy.copy(self)
-        other.quality, other.level, other.resample = quality, level, resample
+        other.quality, other.level, other.resample = quality, level, _checked(resample)
         return other
 
     # ------------------------------------------------------------------ tensors
@@ -216,14 +218,10 @@ class Codec:
         # Tiled as the transforms are (in hyper-latents, 4 latents each): its float64 output and
         # activations would otherwise take about 25 MB per megapixel. Encoder and decoder tile alike.
         def h_s(z: Tensor) -> Tensor:
-            scales, means = self.arch.split_params(self._h_s64(z.double()))
-            return scales.float() if means is None else torch.cat([scales.float(), means.float()], dim=1)
+            return self._h_s64(z.double()).float()
 
-        params = tiled(h_s, z_hat, Fraction(self.arch.stride // self.arch.y_stride), HYPER_TILE, TILE_MARGIN)
-        if self.arch.split_params(params)[1] is None:
-            return params, None
-        scales, means = params.chunk(2, 1)
-        return scales, means
+        return self.arch.split_params(
+            tiled(h_s, z_hat, Fraction(self.arch.stride // self.arch.y_stride), HYPER_TILE, TILE_MARGIN))
 
     def _synthesis(self, y_hat: Tensor, to_pixels: bool = False) -> Tensor:
         """The picture of ``y_hat``: float, or with ``to_pixels`` uint8 made tile by tile (the

@@ -139,15 +139,17 @@ class _Tables(nn.Module):
     _quantized_cdf: Tensor
     _offset: Tensor
     _cdf_length: Tensor
+    #: Buffers whose sizes come from the file (as in CompressAI).
+    SIZED: tuple[str, ...] = ("_quantized_cdf", "_offset", "_cdf_length")
 
     def __init__(self) -> None:
         super().__init__()
-        for name in ("_quantized_cdf", "_offset", "_cdf_length"):
+        for name in _Tables.SIZED:
             self.register_buffer(name, torch.zeros(0, dtype=torch.int32))
 
     def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
-        # The tables' sizes come from the file (as in CompressAI): adopt them before loading.
-        for name in ("_quantized_cdf", "_offset", "_cdf_length"):
+        # Adopt the file's sizes before loading.
+        for name in self.SIZED:
             if prefix + name in state_dict:
                 setattr(self, name, torch.empty_like(state_dict[prefix + name]))
         super()._load_from_state_dict(state_dict, prefix, *args)
@@ -165,16 +167,12 @@ class GaussianConditional(_Tables):
     """The latent's Gaussian prior: one table per scale of ``scale_table``."""
 
     scale_table: Tensor
+    SIZED = _Tables.SIZED + ("scale_table",)
 
     def __init__(self) -> None:
         super().__init__()
         self.register_buffer("scale_table", torch.zeros(0))
         self.lower_bound_scale = _Bound()
-
-    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
-        if prefix + "scale_table" in state_dict:
-            self.scale_table = torch.empty_like(state_dict[prefix + "scale_table"])
-        super()._load_from_state_dict(state_dict, prefix, *args)
 
 
 class Hyperprior(nn.Module):

@@ -28,7 +28,7 @@ def encode_to_size(image: LoadedImage, alpha: float, max_bytes: int, reconstruct
     its size and decides. A quality no installed network reaches (between two single-rate
     networks) counts as not fitting.
     """
-    cards = [c for c in zoo.available() if abs(c.alpha - zoo.find(alpha).alpha) < 0.005]
+    cards = zoo.shipped(alpha)
     x = pixels_tensor(image.rgb)
     latents: dict[tuple[int, int], torch.Tensor] = {}
 

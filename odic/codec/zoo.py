@@ -114,14 +114,9 @@ def available() -> list[ModelCard]:
     return sorted(cards, key=lambda c: (c.alpha, c.quality))
 
 
-def find(alpha: float = 0.0, quality: Optional[float] = None) -> ModelCard:
-    """The model for an observer weight α and a quality.
-
-    Without ``quality`` the middle quality for that α is used. α must match a
-    shipped model (to 0.01): a silently substituted α would mislead. A quality between the
-    lowest and highest shipped one is coded by the network of the shipped quality above it
-    (:func:`between`), rounded to the header's 1/256 steps.
-    """
+def shipped(alpha: float) -> list[ModelCard]:
+    """The shipped qualities of the observer weight α, by quality. α must match a shipped model
+    (to 0.01): a silently substituted α would mislead."""
     cards = available()
     if not cards:
         raise NoWeightsError(
@@ -131,6 +126,17 @@ def find(alpha: float = 0.0, quality: Optional[float] = None) -> ModelCard:
     if not same_alpha:
         have = ", ".join(sorted({f"{c.alpha:g}" for c in cards}))
         raise UnknownModelError(f"no model for alpha={alpha:g} (available: {have})")
+    return same_alpha
+
+
+def find(alpha: float = 0.0, quality: Optional[float] = None) -> ModelCard:
+    """The model for an observer weight α and a quality.
+
+    Without ``quality`` the middle quality for that α is used (α as :func:`shipped` takes it).
+    A quality between the lowest and highest shipped one is coded by the network of the shipped
+    quality above it (:func:`between`), rounded to the header's 1/256 steps.
+    """
+    same_alpha = shipped(alpha)
     if quality is None:
         return same_alpha[len(same_alpha) // 2]
     quality = round(quality * QUALITY_STEPS) / QUALITY_STEPS

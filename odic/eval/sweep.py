@@ -93,8 +93,7 @@ def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], i
                 for j in _codec_jobs(items, base, rates, input_size, qualities)]
     if codec.startswith("odic:"):
         alpha = float(codec.split(":", 1)[1])
-        shipped = [c.quality for c in zoo.available() if abs(c.alpha - zoo.find(alpha).alpha) < 0.005]
-        cards = {float(q): zoo.find(alpha, q) for q in qualities or shipped}
+        cards = {float(q): zoo.find(alpha, q) for q in qualities or [c.quality for c in zoo.shipped(alpha)]}
         models = {q: c.sha256[:8] + ("/2" if c.resample == 2 else "") for q, c in cards.items()}
         if rates:  # each image at the highest quality whose file fits each target
             model = "+".join(sorted(set(models.values()))) + ">fits"
