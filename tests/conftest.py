@@ -21,7 +21,7 @@ import torch
 from PIL import Image
 
 from odic.codec import zoo
-from odic.codec.models import create_model
+from odic.train.models import create_model
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 KODAK = SHARED / "data" / "kodak"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import odic
 from odic.codec import bitstream, rans, zoo
-from odic.codec.models import create_model
+from odic.train.models import create_model
 from odic.errors import CorruptDataError
 from tests.conftest import random_image, shipped_weights
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -13,11 +12,11 @@ import torch
 from PIL import Image
 
 from odic.codec import zoo
-from odic.codec.models import create_model, forward_likelihoods, get_architecture
 from odic.errors import UnknownModelError
 from odic.train.export import export_checkpoint
 from odic.train.ladder import copy_level, extrapolate_level, level_bpp
 from odic.train.loop import CHECKPOINT, TrainConfig, Trainer
+from odic.train.models import create_model
 from tests.conftest import random_image, run_cli
 
 
@@ -352,35 +351,32 @@ def test_half_size_training_judges_the_enlarged_picture(tmp_path: Path) -> None:
 
 def test_extrapolated_level_codes_at_its_target_rate() -> None:
     torch.manual_seed(0)
-    arch = get_architecture("gained-mean-scale-hyperprior")
-    model = create_model(arch.name, 16, 24)
+    model = create_model("gained-mean-scale-hyperprior", 16, 24)
     model.entropy_bottleneck.update(force=True)
     with torch.no_grad():
         model.rate_gain.log_gain[2] = 1.0  # level 0 (gain 1) sits below level 2 on the ladder
     x = torch.rand(2, 3, 64, 64)
     copy_level(model, src=0, dst=1)
     assert torch.equal(model.rate_gain.log_gain[1], model.rate_gain.log_gain[0])
-    top, here = level_bpp(model, arch, x, 2), level_bpp(model, arch, x, 1)
+    top, here = level_bpp(model, x, 2), level_bpp(model, x, 1)
     assert top > here
     with torch.no_grad():
         model.rate_gain.log_gain[0] = -2.0  # two ladder steps below the base
-    target = (here + level_bpp(model, arch, x, 0)) / 2
-    t, reached = extrapolate_level(model, arch, x, level=0, base=1, toward=2, target_bpp=target)
+    target = (here + level_bpp(model, x, 0)) / 2
+    t, reached = extrapolate_level(model, x, level=0, base=1, toward=2, target_bpp=target)
     assert 0 < t < 4 and reached == pytest.approx(target, rel=0.05)
-    assert level_bpp(model, arch, x, 0) == pytest.approx(reached)
+    assert level_bpp(model, x, 0) == pytest.approx(reached)
     assert torch.equal(model.rate_gain.log_gain[1], torch.zeros(24))  # the base level is left alone
 
 
 def test_mixed_quantisation_feeds_the_synthesis_rounded_latents() -> None:
     torch.manual_seed(0)
-    arch = get_architecture("scale-hyperprior")
-    model = create_model(arch.name, 16, 24).train()
+    model = create_model("scale-hyperprior", 16, 24).train()
     seen: list[torch.Tensor] = []
     model.g_s.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))
     x = torch.rand(1, 3, 64, 64)
     for ste in (False, True):
-        x_hat, _ = forward_likelihoods(model, arch, x, contextlib.nullcontext(), ste=ste)
-        x_hat.mean().backward()
+        model(x, ste=ste)["x_hat"].mean().backward()
     noisy, rounded = seen
     assert not torch.equal(noisy, noisy.round()) and torch.equal(rounded, rounded.round())
     assert model.g_a[0].weight.grad is not None and model.g_a[0].weight.grad.abs().sum() > 0

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import torch
 
-from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
 from odic.observers import create_observer
 from odic.train.data import CropSampler
@@ -33,7 +32,7 @@ TRAIN = Path(__file__).resolve().parents[3] / "shared" / "data" / "train"
 def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int = 4) -> dict:
     state, model = load_checkpoint(checkpoint)
     cfg = state["config"]
-    arch = get_architecture(cfg["architecture"])
+    model.fast = fast_context()
     observer = create_observer("lite0")
     # The training loss itself at α = 1 and feature scale 1 gives both raw terms of each crop.
     loss = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale)
@@ -42,7 +41,8 @@ def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int
     with torch.inference_mode():
         for b in range(batches):
             x = sampler.batch_at(b)
-            x_hat, likelihoods = forward_likelihoods(model, arch, x, fast_context(), level)
+            out = model(x, level)
+            x_hat, likelihoods = out["x_hat"], out["likelihoods"]
             for i in range(len(x)):
                 crop = slice(i, i + 1)
                 terms = loss(x[crop], x_hat[crop], {k: v[crop] for k, v in likelihoods.items()}, 0.0)

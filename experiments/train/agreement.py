@@ -16,7 +16,6 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from odic.codec.models import forward_likelihoods, get_architecture
 from odic.codec.precision import fast_context
 from odic.metrics import msssim
 from odic.observers import create_observer
@@ -46,12 +45,12 @@ def main() -> None:
         labels = [observer(seen(x)).argmax(1) for x in crops]
         for checkpoint in args.checkpoints:
             state, model = load_checkpoint(checkpoint)
-            arch = get_architecture(state["config"]["architecture"])
+            model.fast = fast_context()
             for level in map(int, args.levels.split(",")):
                 agree, bpp, ssim = 0, 0.0, 0.0
                 for x, label in zip(crops, labels):
-                    x_hat, likelihoods = forward_likelihoods(model, arch, x, fast_context(), level)
-                    x_hat = x_hat.clamp(0, 1)
+                    out = model(x, level)
+                    x_hat, likelihoods = out["x_hat"].clamp(0, 1), out["likelihoods"]
                     bits = sum(-torch.log2(lik.clamp_min(1e-9)).sum() for lik in likelihoods.values())
                     bpp += float(bits) / (x.shape[0] * x.shape[2] * x.shape[3]) / len(crops)
                     ssim += float(msssim(x_hat, x)) / len(crops)

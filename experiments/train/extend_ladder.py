@@ -20,9 +20,9 @@ from pathlib import Path
 
 import torch
 
-from odic.codec.models import create_model, get_architecture
 from odic.train.data import CropSampler
 from odic.train.ladder import copy_level, extrapolate_level
+from odic.train.models import create_model
 
 
 def main() -> None:
@@ -37,14 +37,13 @@ def main() -> None:
     cfg = state["config"]
     if sorted(cfg["qualities"]) != [1, 3, 5, 7]:
         raise SystemExit(f"{args.src} trains qualities {cfg['qualities']}, not 1, 3, 5, 7")
-    arch = get_architecture(cfg["architecture"])
     model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
     model.load_state_dict(state["model"])
     x = CropSampler([Path(d) for d in cfg["data"]], cfg["crop"], cfg["batch"], cfg["seed"]).batch_at(-1)
     x = x[: cfg["val_images"]]
     copy_level(model, src=0, dst=1)
     for level, base, toward, target in ((0, 1, 2, args.low_bpp), (7, 6, 4, args.high_bpp)):
-        t, reached = extrapolate_level(model, arch, x, level, base, toward, target)
+        t, reached = extrapolate_level(model, x, level, base, toward, target)
         print(f"q{level + 1}: t = {t:.3f} → {reached:.4f} bpp on the validation crops (target {target})")
     args.dst.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"model": model.state_dict(), "source": str(args.src)}, args.dst)

@@ -2,7 +2,7 @@
 
 The same layers, in the same order, with the same state-dict keys as CompressAI's
 ``ScaleHyperprior`` and ``MeanScaleHyperprior``, so one weights file loads into either: training
-builds CompressAI's models (:func:`odic.codec.models.create_model`, with their likelihoods and
+builds CompressAI's models (:func:`odic.train.models.create_model`, with their likelihoods and
 auxiliary losses), coding builds these (:func:`odic.codec.models.create_coder`). Why: importing
 CompressAI pulls in torch_geometric, scipy, pandas and sympy, about 2.5 s before the first pixel
 is coded, for layers that are a few convolutions and a normalisation. Of the entropy models only

@@ -22,7 +22,7 @@ from PIL import Image
 from odic.baselines import get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image
-from odic.codec.models import create_model
+from odic.train.models import create_model
 from odic.codec.zoo import ModelCard
 
 

@@ -15,18 +15,18 @@ from typing import Optional
 
 import numpy as np
 import torch
-from compressai.models.base import CompressionModel
 
 from odic.codec import zoo
 from odic.codec.codec import Codec
 from odic.codec.image import load_image
-from odic.codec.models import create_coder, create_model, get_architecture
+from odic.codec.models import create_coder, get_architecture
 from odic.data.files import find_images
 from odic.metrics import measure
 from odic.train.loop import TrainConfig, rate_schedule
+from odic.train.models import GainedHyperprior, create_model
 
 
-def load_checkpoint(checkpoint: Path) -> tuple[dict, CompressionModel]:
+def load_checkpoint(checkpoint: Path) -> tuple[dict, GainedHyperprior]:
     """A training checkpoint's saved state and its network, weights loaded, in eval mode."""
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     cfg = state["config"]
@@ -75,7 +75,7 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         path, state = parent, torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _rates(cfg: dict, model: CompressionModel, quality: Optional[int],
+def _rates(cfg: dict, model: GainedHyperprior, quality: Optional[int],
            half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
     """The operating points to export from a run's config.
 

@@ -10,24 +10,22 @@ bpp; fine-tuning then only has to adapt the transforms to it.
 from __future__ import annotations
 
 import torch
-from compressai.models.base import CompressionModel
 from torch import Tensor
 
-from odic.codec.models import Architecture, forward_likelihoods
-from odic.codec.precision import fast_context
+from odic.codec.nets import RateGain
+from odic.train.models import GainedHyperprior
 
 
 @torch.no_grad()
-def level_bpp(model: CompressionModel, arch: Architecture, x: Tensor, level: int) -> float:
+def level_bpp(model: GainedHyperprior, x: Tensor, level: int) -> float:
     """Rate of ``x`` at ``level`` from the entropy models' likelihoods (rounding, no noise)."""
     model.eval()
-    _, likelihoods = forward_likelihoods(model, arch, x, fast_context(x.device), level)
-    bits = sum(-torch.log2(lik).sum() for lik in likelihoods.values())
+    bits = sum(-torch.log2(lik).sum() for lik in model(x, level)["likelihoods"].values())
     return float(bits) / (x.shape[0] * x.shape[2] * x.shape[3])
 
 
 @torch.no_grad()
-def extrapolate_level(model: CompressionModel, arch: Architecture, x: Tensor, level: int, base: int, toward: int,
+def extrapolate_level(model: GainedHyperprior, x: Tensor, level: int, base: int, toward: int,
                       target_bpp: float, t_max: float = 4.0, iters: int = 12) -> tuple[float, float]:
     """Set ``level``'s gains to ``base + t·(base − toward)`` with ``t`` ∈ [0, t_max] bisected so
     that ``x`` codes at ``target_bpp``; returns ``(t, bpp reached)``.
@@ -35,14 +33,14 @@ def extrapolate_level(model: CompressionModel, arch: Architecture, x: Tensor, le
     ``toward`` is the neighbour the new level moves away from: a level above ``base`` to go down
     the ladder, one below it to go up. A target beyond ``t_max`` stops there (the bpp says so).
     """
-    gain = model.rate_gain
+    gain = _gains(model)
     g, ig = gain.log_gain.data, gain.log_inv_gain.data
     g0, ig0 = g[base].clone(), ig[base].clone()
     dg, dig = g0 - g[toward], ig0 - ig[toward]
 
     def rate(t: float) -> float:
         g[level], ig[level] = g0 + t * dg, ig0 + t * dig
-        return level_bpp(model, arch, x, level)
+        return level_bpp(model, x, level)
 
     rising = rate(1.0) > rate(0.0)
     lo, hi = 0.0, t_max
@@ -57,8 +55,14 @@ def extrapolate_level(model: CompressionModel, arch: Architecture, x: Tensor, le
 
 
 @torch.no_grad()
-def copy_level(model: CompressionModel, src: int, dst: int) -> None:
+def copy_level(model: GainedHyperprior, src: int, dst: int) -> None:
     """Give level ``dst`` the gains of level ``src`` (moving a trained rate up the quality index)."""
-    gain = model.rate_gain
+    gain = _gains(model)
     gain.log_gain.data[dst] = gain.log_gain.data[src]
     gain.log_inv_gain.data[dst] = gain.log_inv_gain.data[src]
+
+
+def _gains(model: GainedHyperprior) -> RateGain:
+    if not isinstance(model.rate_gain, RateGain):
+        raise ValueError("a single-rate network has no rate levels")
+    return model.rate_gain

@@ -30,13 +30,14 @@ from rich.progress import (
 )
 
 from odic.codec.codec import enlarge, shrink
-from odic.codec.models import create_model, forward_likelihoods, get_architecture
+from odic.codec.models import get_architecture
 from odic.codec.precision import fast_context
 from odic.codec.zoo import sha256_file, shipped_lineage
 from odic.fsutil import atomic_torch_save
 from odic.observers import create_observer
 from odic.train.data import CropSampler
 from odic.train.loss import ObserverLoss
+from odic.train.models import create_model
 
 CHECKPOINT = "last.ckpt"
 
@@ -140,6 +141,7 @@ class Trainer:
         torch.manual_seed(cfg.seed)  # the initial weights are part of the run's definition
         self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)
         self.model = self.model.to(memory_format=torch.channels_last)
+        self.model.fast = fast_context(self.device)
         main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
         aux = [p for n, p in self.model.named_parameters() if n.endswith(".quantiles")]
         if cfg.gain_lr != 1.0:
@@ -245,9 +247,8 @@ class Trainer:
 
     def _code(self, x: Tensor, rate: TrainedRate) -> tuple[Tensor, dict[str, Tensor]]:
         """Reconstruction of ``x`` at its full size, and the likelihoods, at one trained rate."""
-        x_hat, likelihoods = forward_likelihoods(self.model, self.arch, shrink(x, rate.resample), fast_context(self.device),
-                                                 rate.level, ste=self.cfg.quantize == "mixed")
-        return enlarge(x_hat, x.shape[-2], x.shape[-1], rate.resample), likelihoods
+        out = self.model(shrink(x, rate.resample), rate.level, ste=self.cfg.quantize == "mixed")
+        return enlarge(out["x_hat"], x.shape[-2], x.shape[-1], rate.resample), out["likelihoods"]
 
     def train_step(self) -> dict[str, float]:
         cfg = self.cfg
@@ -289,11 +290,8 @@ class Trainer:
     def _unquantised(self, x: Tensor, rate: TrainedRate) -> Tensor:
         """``g_s`` of the unrounded latent: the fidelity the transforms allow before any bit is
         spent. Where it is not far above the coded PSNR, more bits cannot buy quality."""
-        gain = self.model.rate_gain
-        with fast_context(self.device):
-            y = gain.scale(self.model.g_a(shrink(x, rate.resample)).float(), rate.level)
-            x_hat = self.model.g_s(gain.unscale(y, rate.level))
-        return enlarge(x_hat.float(), x.shape[-2], x.shape[-1], rate.resample).clamp(0, 1)
+        x_hat = self.model.synthesise(self.model.analyse(shrink(x, rate.resample), rate.level), rate.level)
+        return enlarge(x_hat, x.shape[-2], x.shape[-1], rate.resample).clamp(0, 1)
 
     @torch.no_grad()
     def validate(self) -> dict[str, float]:

@@ -1,0 +1,143 @@
+"""The networks as training sees them: CompressAI's hyperpriors with odic's rate gain.
+
+Each class is a CompressAI ``CompressionModel`` subclass (its entropy models give likelihoods,
+the auxiliary loss and ``update``) whose pipeline is split into the three parts that training,
+validation and the ladder tools each need: :meth:`analyse` (``g_a`` and the rate gain),
+:meth:`hyperprior` (``h_a``, the factorised prior, ``h_s``) and :meth:`synthesise` (inverse gain
+and ``g_s``). ``forward`` chains them. The state-dict keys are CompressAI's, plus ``rate_gain.*``
+for the variable-rate network, so one weights file loads here and into the codec's inference
+network (:func:`odic.codec.models.create_coder`). Architectures are registered under the names
+the weights manifest uses, timm's ``@register_model`` / ``create_model`` pattern.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Callable, ContextManager, Optional
+
+import torch
+from compressai.models import MeanScaleHyperprior, ScaleHyperprior
+from compressai.models.base import CompressionModel
+from torch import Tensor
+
+from odic.codec.models import RATE_LEVELS, get_architecture, split_mean_scale, split_scale_only
+from odic.codec.nets import Level, NoGain, RateGain
+from odic.registry import Registry
+
+_MODELS: Registry[Callable[[int, int], GainedHyperprior]] = Registry("architecture")
+
+
+def register_model(name: str) -> Callable:
+    """Register ``build(N, M)`` under an architecture name the codec's registry also knows."""
+
+    def wrap(build: Callable[[int, int], GainedHyperprior]) -> Callable[[int, int], GainedHyperprior]:
+        get_architecture(name)  # a training model the codec could not run would be useless
+        _MODELS.add(name, build)
+        return build
+
+    return wrap
+
+
+def create_model(name: str, N: int, M: int) -> GainedHyperprior:
+    """An untrained network of a registered architecture."""
+    return _MODELS.get(name)(N, M)
+
+
+class GainedHyperprior(CompressionModel):
+    """The pipeline shared by the hyperpriors below, in three parts.
+
+    ``fast`` is the context the transforms run under (bf16 autocast where the CPU has it,
+    :func:`odic.codec.precision.fast_context`); gains, entropy models and ``h_s`` stay fp32,
+    because the rate and the decoder's symbols depend on them exactly.
+    """
+
+    rate_gain: RateGain | NoGain
+    fast: ContextManager
+
+    @staticmethod
+    def hyper_input(y: Tensor) -> Tensor:
+        return y
+
+    @staticmethod
+    def split_params(params: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+        return split_mean_scale(params)
+
+    def _gained(self, rate_gain: RateGain | NoGain) -> None:
+        self.rate_gain = rate_gain
+        self.fast = nullcontext()
+
+    def analyse(self, x: Tensor, level: Level = 0) -> Tensor:
+        """The gained latent ``y`` of ``x`` (unquantised)."""
+        with self.fast:
+            y = self.g_a(x)
+        return self.rate_gain.scale(y.float(), level)
+
+    def hyperprior(self, y: Tensor) -> tuple[Tensor, Tensor, Optional[Tensor]]:
+        """``(z likelihoods, scales, means)`` of the Gaussian that codes ``y``."""
+        with self.fast:
+            z = self.h_a(self.hyper_input(y))
+        z_hat, z_likelihoods = self.entropy_bottleneck(z.float())
+        scales, means = self.split_params(self.h_s(z_hat))
+        return z_likelihoods, scales, means
+
+    def synthesise(self, y_hat: Tensor, level: Level = 0) -> Tensor:
+        """The picture of a (quantised or not) gained latent."""
+        with self.fast:
+            x_hat = self.g_s(self.rate_gain.unscale(y_hat, level))
+        return x_hat.float()
+
+    def forward(self, x: Tensor, level: Level = 0, ste: bool = False) -> dict:
+        """CompressAI's forward pass (noise quantisation) at one rate level.
+
+        ``ste``: the synthesis sees the latent rounded as the decoder will see it (straight-through
+        gradient), while the rate still comes from the noisy one ("mixed" quantisation, Minnen &
+        Singh 2020). Uniform noise misleads the synthesis at low rates, where rounding sends most
+        latents exactly to their mean but noise moves every one of them by up to half a step.
+        """
+        y = self.analyse(x, level)
+        z_likelihoods, scales, means = self.hyperprior(y)
+        y_hat, y_likelihoods = self.gaussian_conditional(y, scales, means=means)
+        if ste and self.training:
+            centre = 0 if means is None else means
+            y_hat = y + (torch.round(y - centre) + centre - y).detach()
+        return {"x_hat": self.synthesise(y_hat, level), "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
+
+
+class GainedScaleHyperprior(GainedHyperprior, ScaleHyperprior):
+    """Ballé et al. 2018: a zero-mean Gaussian conditioned on a hyperprior of ``|y|``."""
+
+    def __init__(self, N: int, M: int, levels: int = 1) -> None:
+        super().__init__(N, M)
+        self._gained(RateGain(levels, M) if levels > 1 else NoGain())
+
+    @staticmethod
+    def hyper_input(y: Tensor) -> Tensor:
+        return y.abs()
+
+    @staticmethod
+    def split_params(params: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+        return split_scale_only(params)
+
+
+class GainedMeanScaleHyperprior(GainedHyperprior, MeanScaleHyperprior):
+    """Minnen et al. 2018 without context model: mean and scale from the hyperprior; with
+    ``levels`` > 1, one network codes that many rates through :class:`RateGain`."""
+
+    def __init__(self, N: int, M: int, levels: int = 1) -> None:
+        super().__init__(N, M)
+        self._gained(RateGain(levels, M) if levels > 1 else NoGain())
+
+
+@register_model("scale-hyperprior")
+def scale_hyperprior(N: int, M: int) -> GainedHyperprior:
+    return GainedScaleHyperprior(N, M)
+
+
+@register_model("mean-scale-hyperprior")
+def mean_scale_hyperprior(N: int, M: int) -> GainedHyperprior:
+    return GainedMeanScaleHyperprior(N, M)
+
+
+@register_model("gained-mean-scale-hyperprior")
+def gained_mean_scale_hyperprior(N: int, M: int) -> GainedHyperprior:
+    return GainedMeanScaleHyperprior(N, M, RATE_LEVELS)
