@@ -9,7 +9,8 @@ from PIL import Image
 
 from odic.observers import create_evaluator
 from odic.observers.adapted import load_adapted
-from odic.train.adapt import AdaptConfig, _batch, adapt, compressed_pairs, distillation_loss
+from odic.train.adapt import AdaptConfig, adapt, compressed_pairs, distillation_loss, split_pair
+from odic.train.data import CropSampler
 from odic.observers.timm_observers import create_observer
 from tests.conftest import random_image, run_cli
 
@@ -28,7 +29,7 @@ def test_adaptation_lowers_the_loss_and_loads_as_an_observer(tmp_path: Path) -> 
                       batch=2, lr=1e-4, checkpoint_every=4)
     teacher = create_observer("lite0")
     pairs = compressed_pairs(sorted(train.iterdir()), "jpeg", 0.3, 256)
-    clean, degraded = _batch(pairs, 224, 4, seed=123, step=0)
+    clean, degraded = split_pair(CropSampler(pairs, 224, 4, seed=123).batch_at(0))
     with torch.no_grad():
         before = distillation_loss(teacher, teacher, clean, degraded, 2.0, 1.0).item()
     adapt(cfg)

@@ -71,7 +71,7 @@ def test_held_out_photos_never_reach_training(tmp_path: Path) -> None:
 
     for i in range(4):  # photo i is flat grey level 60 · i, so a crop tells which photo it came from
         Image.fromarray(np.full((40, 40, 3), 60 * i, np.uint8)).save(tmp_path / f"{i}.png")
-    sampler = CropSampler([tmp_path], crop=32, batch=16, seed=0, hold_out=2)
+    sampler = CropSampler.from_folders([tmp_path], crop=32, batch=16, seed=0, hold_out=2)
     seen = {round(v * 255 / 60) for step in range(5) for v in sampler.batch_at(step)[:, 0, 0, 0].tolist()}
     assert seen == {2, 3}
 

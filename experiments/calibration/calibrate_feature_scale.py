@@ -36,7 +36,7 @@ def main(checkpoint: Path, level: int = 0, view_scale: float = 1.0, batches: int
     observer = create_observer("lite0")
     # The training loss itself at α = 1 and feature scale 1 gives both raw terms of each crop.
     loss = ObserverLoss(1.0, observer, 1.0, view_scale=view_scale)
-    sampler = CropSampler([TRAIN], crop=192, batch=8, seed=12345)
+    sampler = CropSampler.from_folders([TRAIN], crop=192, batch=8, seed=12345)
     ssim_terms, feat_terms = [], []
     with torch.inference_mode():
         for b in range(batches):

@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--full-size", action="store_true", help="Judge a 224 px centre crop at capture size.")
     args = parser.parse_args()
     observer = create_observer("lite0")
-    sampler = CropSampler([TRAIN], crop=320, batch=16, seed=777)
+    sampler = CropSampler.from_folders([TRAIN], crop=320, batch=16, seed=777)
     crops = [sampler.batch_at(b) for b in range(args.batches)]
 
     def seen(x: torch.Tensor) -> torch.Tensor:

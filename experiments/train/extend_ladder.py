@@ -39,7 +39,7 @@ def main() -> None:
         raise SystemExit(f"{args.src} trains qualities {cfg['qualities']}, not 1, 3, 5, 7")
     model = create_model(cfg["architecture"], cfg["N"], cfg["M"])
     model.load_state_dict(state["model"])
-    x = CropSampler([Path(d) for d in cfg["data"]], cfg["crop"], cfg["batch"], cfg["seed"]).batch_at(-1)
+    x = CropSampler.from_folders([Path(d) for d in cfg["data"]], cfg["crop"], cfg["batch"], cfg["seed"]).batch_at(-1)
     x = x[: cfg["val_images"]]
     copy_level(model, src=0, dst=1)
     for level, base, toward, target in ((0, 1, 2, args.low_bpp), (7, 6, 4, args.high_bpp)):

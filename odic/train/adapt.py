@@ -10,8 +10,8 @@ predictions (temperature-scaled KL) and features on the *uncompressed* photo. On
 
 Each training photo is compressed once, at native resolution and the target bpp, then both
 versions are resized to the observer's eval scale (shorter side = input size / crop fraction),
-so the artifacts the student learns from are those it meets at evaluation. Batches depend only on
-``(seed, step)`` and checkpoints are atomic: a killed run resumes exactly.
+so the artifacts the student learns from are those it meets at evaluation. The run is resumable
+(:class:`odic.train.runner.Runner`): ``OUT.ckpt`` and ``OUT.log.jsonl`` beside the output file.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -37,6 +37,8 @@ from odic.eval.sweep import Job, compress
 from odic.fsutil import atomic_torch_save
 from odic.observers.adapted import FORMAT
 from odic.observers.timm_observers import FeatureObserver, create_observer, feature_distance
+from odic.train.data import CropSampler
+from odic.train.runner import Runner
 
 
 
@@ -67,29 +69,20 @@ def _resized(rgb: np.ndarray, short: int) -> Tensor:
     return torch.from_numpy(resize_shorter(rgb, short).copy()).permute(2, 0, 1)
 
 
-def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int, progress: bool = False) -> list[tuple[Tensor, Tensor]]:
-    """(original, decoded) uint8 tensors of every file at the observer's eval scale."""
+def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int, progress: bool = False) -> list[Tensor]:
+    """Each file and its decoded version at the observer's eval scale, stacked: uint8 (6, H, W)."""
     pairs = []
     for path in track(files, description=f"{codec} @ {rate:g} bpp", disable=not progress):
         rgb = load_image(path).rgb
         _, decoded = compress(Job(path, None, codec, rate, target_bpp=True), rgb)
-        pairs.append((_resized(rgb, short), _resized(decoded, short)))
+        pairs.append(torch.cat([_resized(rgb, short), _resized(decoded, short)]))
     return pairs
 
 
-def _batch(pairs: list[tuple[Tensor, Tensor]], crop: int, size: int, seed: int, step: int) -> tuple[Tensor, Tensor]:
-    g = torch.Generator().manual_seed(seed * 1_000_003 + step)
-    clean: list[Tensor] = []
-    degraded: list[Tensor] = []
-    for idx in torch.randint(len(pairs), (size,), generator=g).tolist():
-        a, b = pairs[idx]
-        top = int(torch.randint(a.shape[1] - crop + 1, (1,), generator=g))
-        left = int(torch.randint(a.shape[2] - crop + 1, (1,), generator=g))
-        flip = bool(torch.rand(1, generator=g) < 0.5)
-        for source, sink in ((a, clean), (b, degraded)):
-            c = source[:, top : top + crop, left : left + crop]
-            sink.append(c.flip(-1) if flip else c)
-    return torch.stack(clean).float().div_(255), torch.stack(degraded).float().div_(255)
+def split_pair(batch: Tensor) -> tuple[Tensor, Tensor]:
+    """(clean, degraded) of a batch of stacked pairs, channels_last as the observers run fastest."""
+    return (batch[:, :3].contiguous(memory_format=torch.channels_last),
+            batch[:, 3:].contiguous(memory_format=torch.channels_last))
 
 
 def distillation_loss(student: FeatureObserver, teacher: FeatureObserver, clean: Tensor, degraded: Tensor,
@@ -106,35 +99,55 @@ def distillation_loss(student: FeatureObserver, teacher: FeatureObserver, clean:
     return loss
 
 
+class Adaptation(Runner):
+    """One adaptation run: a trainable copy of the classifier distilled from the frozen one."""
+
+    label = "adapt"
+
+    def __init__(self, cfg: AdaptConfig, progress: bool = False):
+        files = [p for d in cfg.train for p in find_images(Path(d))]
+        if not files:
+            raise OdicError(f"no training images in {', '.join(cfg.train)}")
+        out = Path(cfg.out)
+        super().__init__(out.with_name(out.name + ".ckpt"), out.with_name(out.name + ".log.jsonl"), cfg.steps,
+                         cfg.seed, cfg.checkpoint_every)
+        self.cfg, self.out = cfg, out
+        self.teacher = create_observer(cfg.observer).to(memory_format=torch.channels_last)
+        self.student = copy.deepcopy(self.teacher)
+        self.student.model.requires_grad_(True)  # batch-norm statistics stay frozen: FeatureObserver never trains them
+        self.opt = torch.optim.Adam(self.student.model.parameters(), lr=cfg.lr)
+        self.resume()
+        short, crop = _eval_scale(self.teacher)
+        self.sampler = CropSampler(compressed_pairs(files, cfg.codec, cfg.rate, short, progress), crop, cfg.batch,
+                                   cfg.seed)
+
+    def state(self) -> dict[str, Any]:
+        return {"model": self.student.model.state_dict(), "opt": self.opt.state_dict(),
+                "config": dataclasses.asdict(self.cfg)}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.student.model.load_state_dict(state["model"])
+        self.opt.load_state_dict(state["opt"])
+
+    def train_step(self) -> dict[str, Any]:
+        clean, degraded = split_pair(self.sampler.batch_at(self.step))
+        with fast_context():  # bf16 where the CPU has it: 5× faster, and only the student's weights are kept
+            loss = distillation_loss(self.student, self.teacher, clean, degraded, self.cfg.temperature,
+                                     self.cfg.feature_weight)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return {"loss": loss.item()}
+
+    def export(self) -> Path:
+        """Write the adapted observer file (loads as ``adapted:FILE``)."""
+        atomic_torch_save({"format": FORMAT, "observer": self.cfg.observer, "config": dataclasses.asdict(self.cfg),
+                           "state_dict": self.student.model.state_dict()}, self.out)
+        return self.out
+
+
 def adapt(cfg: AdaptConfig, progress: bool = False) -> Path:
     """Run (or resume) one adaptation; returns the written observer file."""
-    out = Path(cfg.out)
-    ckpt = out.with_name(out.name + ".ckpt")
-    teacher = create_observer(cfg.observer).to(memory_format=torch.channels_last)
-    student = copy.deepcopy(teacher)
-    student.model.requires_grad_(True)  # batch-norm statistics stay frozen: FeatureObserver never trains them
-    opt = torch.optim.Adam(student.model.parameters(), lr=cfg.lr)
-    start = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, map_location="cpu", weights_only=False)
-        student.model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        start = state["step"]
-    files = [p for d in cfg.train for p in find_images(Path(d))]
-    if not files:
-        raise OdicError(f"no training images in {', '.join(cfg.train)}")
-    short, crop = _eval_scale(teacher)
-    pairs = compressed_pairs(files, cfg.codec, cfg.rate, short, progress)
-    for step in track(range(start, cfg.steps), description="adapt", disable=not progress):
-        clean, degraded = (t.contiguous(memory_format=torch.channels_last)
-                           for t in _batch(pairs, crop, cfg.batch, cfg.seed, step))
-        with fast_context():  # bf16 where the CPU has it: 5× faster, and only the student's weights are kept
-            loss = distillation_loss(student, teacher, clean, degraded, cfg.temperature, cfg.feature_weight)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        if (step + 1) % cfg.checkpoint_every == 0 or step + 1 == cfg.steps:
-            atomic_torch_save({"model": student.model.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt)
-    atomic_torch_save({"format": FORMAT, "observer": cfg.observer, "config": dataclasses.asdict(cfg),
-                       "state_dict": student.model.state_dict()}, out)
-    return out
+    run = Adaptation(cfg, progress)
+    run.run(progress)
+    return run.export()

@@ -25,15 +25,28 @@ from odic.data.files import find_images
 
 
 class CropSampler:
-    def __init__(self, dirs: Sequence[Path], crop: int, batch: int, seed: int, hold_out: int = 0):
+    """Random crops (and horizontal flips) of uint8 ``(C, H, W)`` images as floats in [0, 1].
+
+    Any channel count: a job that needs aligned crops of two pictures (an original and its
+    compressed version) stacks them along the channels and splits the batch again.
+    """
+
+    def __init__(self, images: Sequence[Tensor], crop: int, batch: int, seed: int):
+        if not images:
+            raise ValueError("no images to crop")
+        small = [i for i, im in enumerate(images) if min(im.shape[1:]) < crop]
+        if small:
+            raise ValueError(f"{len(small)} training images are smaller than the {crop}px crop")
+        self.images, self.crop, self.batch, self.seed = list(images), crop, batch, seed
+
+    @classmethod
+    def from_folders(cls, dirs: Sequence[Path], crop: int, batch: int, seed: int, hold_out: int = 0) -> CropSampler:
+        """The photos of ``dirs``, each but its first ``hold_out`` (see the module's docstring)."""
         files = [p for d in dirs for p in find_images(Path(d))[hold_out:]]
         if not files:
             raise FileNotFoundError(f"no images in {', '.join(map(str, dirs))}")
-        self.images = [torch.from_numpy(np.array(Image.open(p).convert("RGB"))).permute(2, 0, 1) for p in files]
-        small = [i for i, im in enumerate(self.images) if min(im.shape[1:]) < crop]
-        if small:
-            raise ValueError(f"{len(small)} training images are smaller than the {crop}px crop")
-        self.crop, self.batch, self.seed = crop, batch, seed
+        return cls([torch.from_numpy(np.array(Image.open(p).convert("RGB"))).permute(2, 0, 1) for p in files],
+                   crop, batch, seed)
 
     def batch_at(self, step: int) -> Tensor:
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)

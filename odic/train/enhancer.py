@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -25,6 +25,7 @@ from odic.enhance import KINDS, EnhanceNet
 from odic.fsutil import atomic_torch_save, atomic_write_bytes
 from odic.observers.timm_observers import create_observer, feature_distance
 from odic.train.data import CropSampler
+from odic.train.runner import Runner
 
 
 @dataclass
@@ -54,25 +55,29 @@ def jpeg_round_trip(x: Tensor, quality: int) -> Tensor:
     return torch.from_numpy(np.asarray(decoded).copy()).permute(2, 0, 1).float() / 255
 
 
-class EnhancerTrainer:
-    """Resumable: the batch of a step depends only on (seed, step); checkpoints are atomic."""
+class EnhancerTrainer(Runner):
+    """Resumable (:class:`odic.train.runner.Runner`): ``<out>/last.ckpt``, ``<out>/log.jsonl``."""
+
+    label = "enhancer"
 
     def __init__(self, cfg: EnhanceConfig):
         if cfg.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        self.cfg, self.out = cfg, Path(cfg.out)
-        self.out.mkdir(parents=True, exist_ok=True)
+        self.cfg, out = cfg, Path(cfg.out)
+        super().__init__(out / "last.ckpt", out / "log.jsonl", cfg.steps, cfg.seed, cfg.checkpoint_every)
         torch.manual_seed(cfg.seed)
         self.net = EnhanceNet(cfg.channels, cfg.layers).to(memory_format=torch.channels_last)
         self.opt = torch.optim.Adam(self.net.parameters(), lr=cfg.lr)
         self.observer = create_observer(cfg.observer) if cfg.kind == "recognition" else None
-        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
-        self.step, self.wall = 0, 0.0
-        if (self.out / "last.ckpt").exists():
-            state = torch.load(self.out / "last.ckpt", map_location="cpu", weights_only=False)
-            self.net.load_state_dict(state["model"])
-            self.opt.load_state_dict(state["opt"])
-            self.step, self.wall = state["step"], state["wall"]
+        self.sampler = CropSampler.from_folders([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed)
+        self.resume()
+
+    def state(self) -> dict[str, Any]:
+        return {"model": self.net.state_dict(), "opt": self.opt.state_dict(), "config": dataclasses.asdict(self.cfg)}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.net.load_state_dict(state["model"])
+        self.opt.load_state_dict(state["opt"])
 
     def pair(self, step: int) -> tuple[Tensor, Tensor]:
         clean = self.sampler.batch_at(step)
@@ -93,21 +98,12 @@ class EnhancerTrainer:
             stats["feat"] = feat.item()
         return loss, stats
 
-    def run(self) -> None:
-        while self.step < self.cfg.steps:
-            start = time.perf_counter()
-            loss, stats = self.loss(*self.pair(self.step))
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            self.opt.step()
-            self.step += 1
-            self.wall += time.perf_counter() - start
-            if self.step % 25 == 0:
-                with open(self.out / "log.jsonl", "a") as f:
-                    f.write(json.dumps({"step": self.step, "wall": round(self.wall, 1), **stats}) + "\n")
-            if self.step % self.cfg.checkpoint_every == 0 or self.step == self.cfg.steps:
-                atomic_torch_save({"model": self.net.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
-                                   "wall": self.wall, "config": dataclasses.asdict(self.cfg)}, self.out / "last.ckpt")
+    def train_step(self) -> dict[str, Any]:
+        loss, stats = self.loss(*self.pair(self.step))
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return stats
 
 
 def export_enhancer(checkpoint: Path, directory: Path, name: str, **figures: object) -> dict:

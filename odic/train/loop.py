@@ -1,43 +1,34 @@
-"""A resumable training loop for one (architecture, λ, α) model.
+"""Training one (architecture, λ, α) codec network.
 
 Everything a run needs is in :class:`TrainConfig`, saved inside each checkpoint;
 running the same command again continues from ``<out>/last.ckpt`` exactly
-(same batches, same noise, same optimiser state), so a killed run loses at most
-``checkpoint_every`` steps.
+(same batches, same noise, same optimiser state; :class:`odic.train.runner.Runner`),
+so a killed run loses at most ``checkpoint_every`` steps.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 import torch
 import torch.distributed as dist
 from torch import Tensor
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from odic.codec.codec import enlarge, shrink
 from odic.codec.models import get_architecture
 from odic.codec.precision import fast_context
 from odic.codec.zoo import sha256_file, shipped_lineage
-from odic.fsutil import atomic_torch_save
 from odic.observers import create_observer
 from odic.train.data import CropSampler
 from odic.train.loss import ObserverLoss
 from odic.train.models import create_model
+from odic.train.runner import Runner
 
 CHECKPOINT = "last.ckpt"
 
@@ -128,11 +119,12 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
-class Trainer:
+class Trainer(Runner):
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
         self.out = Path(cfg.out)
-        self.out.mkdir(parents=True, exist_ok=True)
+        super().__init__(self.out / CHECKPOINT, self.out / "log.jsonl", cfg.steps, cfg.seed, cfg.checkpoint_every,
+                         cfg.log_every)
         if cfg.threads:
             torch.set_num_threads(cfg.threads)
         self.rank, self.world = _init_distributed(cfg.device)
@@ -156,9 +148,8 @@ class Trainer:
         self.loss = ObserverLoss(cfg.alpha, observer, cfg.feature_scale, cfg.anchor, cfg.view_scale, cfg.pixel,
                                  cfg.human_pixel)
         self.rates = rate_schedule(cfg, self.model.rate_gain.levels, self.arch.stride)
-        self.sampler = CropSampler([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed, cfg.hold_out)
-        self.step = 0
-        self.wall = 0.0
+        self.sampler = CropSampler.from_folders([Path(d) for d in cfg.data], cfg.crop, cfg.batch, cfg.seed,
+                                                cfg.hold_out)
         #: When the run began (kept across resumes): with the run's name it identifies the run in
         #: a ledger of training time kept outside the run directory (experiments/train/ledger.py).
         self.started = time.time()
@@ -170,10 +161,7 @@ class Trainer:
         #: Where ``init_from`` is a shipped weights file (a bare state dict), the lineage its
         #: manifest entry records when training begins: exporting this run replaces that entry.
         self.init_lineage: Optional[list[dict]] = None
-        ckpt = self.out / CHECKPOINT
-        if ckpt.exists():
-            self._restore(torch.load(ckpt, map_location=self.device, weights_only=False))
-        elif cfg.init_from:
+        if not self.resume(self.device) and cfg.init_from:
             self._init_from(Path(cfg.init_from))
 
     def _init_from(self, path: Path) -> None:
@@ -196,40 +184,34 @@ class Trainer:
                     self.model.rate_gain.log_gain[level].fill_(log_gain)
                     self.model.rate_gain.log_inv_gain[level].fill_(-log_gain)
 
-    def _restore(self, state: dict) -> None:
+    def load_state(self, state: dict[str, Any]) -> None:
         self.model.load_state_dict(state["model"])
         self.opt.load_state_dict(state["opt"])
         self.aux_opt.load_state_dict(state["aux_opt"])
-        self.step, self.wall = state["step"], state["wall"]
         self.skipped = state.get("skipped", 0)
         self.started = state.get("started", self.started)
         self.init_sha256 = state.get("init_sha256")
         self.init_lineage = state.get("init_lineage")
 
-    def save(self) -> None:
-        if self.rank != 0:
-            return
-        atomic_torch_save(
-            {
-                "model": self.model.state_dict(),
-                "opt": self.opt.state_dict(),
-                "aux_opt": self.aux_opt.state_dict(),
-                "step": self.step,
-                "wall": self.wall,
-                "skipped": self.skipped,
-                "started": self.started,
-                "init_sha256": self.init_sha256,
-                "init_lineage": self.init_lineage,
-                "config": dataclasses.asdict(self.cfg),
-            },
-            self.out / CHECKPOINT,
-        )
+    def state(self) -> dict[str, Any]:
+        return {
+            "model": self.model.state_dict(),
+            "opt": self.opt.state_dict(),
+            "aux_opt": self.aux_opt.state_dict(),
+            "skipped": self.skipped,
+            "started": self.started,
+            "init_sha256": self.init_sha256,
+            "init_lineage": self.init_lineage,
+            "config": dataclasses.asdict(self.cfg),
+        }
 
-    def log(self, record: dict) -> None:
-        if self.rank != 0:
-            return
-        with open(self.out / "log.jsonl", "a") as f:
-            f.write(json.dumps(record) + "\n")
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+    def draw(self) -> int:
+        # Each rank of a data-parallel step draws its own batch and noise.
+        return self.step * self.world + self.rank
 
     def _average_gradients(self) -> None:
         """Data parallelism: every rank steps with the mean gradient of all ranks.
@@ -250,12 +232,9 @@ class Trainer:
         out = self.model(shrink(x, rate.resample), rate.level, ste=self.cfg.quantize == "mixed")
         return enlarge(out["x_hat"], x.shape[-2], x.shape[-1], rate.resample), out["likelihoods"]
 
-    def train_step(self) -> dict[str, float]:
+    def train_step(self) -> dict[str, Any]:
         cfg = self.cfg
-        # Batch and quantisation noise are functions of (seed, step, rank): resuming is exact.
-        draw = self.step * self.world + self.rank
-        torch.manual_seed(cfg.seed * 1_000_003 + draw)
-        x = self.sampler.batch_at(draw).to(self.device).contiguous(memory_format=torch.channels_last)
+        x = self.sampler.batch_at(self.draw()).to(self.device).contiguous(memory_format=torch.channels_last)
         for group in self.opt.param_groups:
             group["lr"] = lr_at(cfg, self.step) * group.get("lr_scale", 1.0)
         self.model.train()
@@ -278,6 +257,7 @@ class Trainer:
         self._average_gradients()
         self.aux_opt.step()
         return {
+            "lr": lr_at(cfg, self.step + 1),
             "level": rate.level,
             "loss": terms.loss.item(),
             "bpp": terms.bpp.item(),
@@ -318,30 +298,12 @@ class Trainer:
                 out[f"val_top1_agreement{suffix}"] = agree.float().mean().item()
         return out
 
-    def run(self, progress: bool = True, until: Optional[int] = None, deadline: Optional[float] = None) -> None:
-        """Train to ``cfg.steps``, or stop early after step ``until`` or at the first step that ends
-        past ``deadline`` (a ``time.time()`` value). Either way the run is checkpointed and resumable."""
-        cfg = self.cfg
-        last = cfg.steps if until is None else min(until, cfg.steps)
-        columns = [TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
-                   TimeElapsedColumn(), TimeRemainingColumn()]
-        with Progress(*columns, disable=not progress or self.rank != 0) as bar:
-            task = bar.add_task("train", total=cfg.steps, completed=self.step, info="")
-            while self.step < last:
-                start = time.perf_counter()
-                stats = self.train_step()
-                self.step += 1
-                self.wall += time.perf_counter() - start
-                bar.update(task, completed=self.step, info=f"bpp {stats['bpp']:.3f} ms-ssim {stats['msssim']:.4f}")
-                if self.step % cfg.log_every == 0:
-                    self.log({"step": self.step, "wall": round(self.wall, 1), "lr": lr_at(cfg, self.step), **stats})
-                if self.step % cfg.validate_every == 0 or self.step == cfg.steps:
-                    self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
-                late = deadline is not None and time.time() >= deadline
-                if self.step % cfg.checkpoint_every == 0 or self.step == last or late:
-                    self.save()
-                if late:
-                    break
+    def after_step(self, stats: dict[str, Any]) -> None:
+        if self.step % self.cfg.validate_every == 0 or self.step == self.cfg.steps:
+            self.log({"step": self.step, "wall": round(self.wall, 1), **self.validate()})
+
+    def describe(self, stats: dict[str, Any]) -> str:
+        return f"bpp {stats['bpp']:.3f} ms-ssim {stats['msssim']:.4f}"
 
 
 def _psnr(x_hat: Tensor, x: Tensor) -> float:
