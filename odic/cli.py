@@ -445,13 +445,13 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
     out_console.print(table)
-    enhancers = zoo.enhancers()
+    enhancers = zoo.installed(zoo.EnhancerCard)
     if enhancers:
         extra = Table(title="enhancers (odic enhance --model NAME)")
         for column in ("name", "kind", "codec", "steps"):
             extra.add_column(column)
         for e in enhancers:
-            extra.add_row(e["name"], e["kind"], e["codec"], str(e["steps"]))
+            extra.add_row(e.name, e.kind, e.codec, str(e.steps))
         out_console.print(extra)
 
 

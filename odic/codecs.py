@@ -1,16 +1,19 @@
-"""Every codec odic runs, behind one interface: its own networks and the classical codecs.
+"""Every codec odic runs, behind one interface: its own networks, the classical codecs, and
+either followed by an enhancer.
 
 As Pillow has one plugin per format, each kind of codec is one small class, and :func:`get` maps
-a codec's name to it: ``odic`` / ``odic:0.5`` (α; ``odic`` alone takes ``alpha``), or a classical
-codec's name (``jpeg``, ``webp``, ``avif``, …, :mod:`odic.baselines`). Datasets, the compressed
-folder reader, ``odic compare`` and sweeps use this interface, so none of them asks which codec
-it holds.
+a codec's name to it: ``odic`` / ``odic:0.5`` (α; ``odic`` alone takes ``alpha``), a classical
+codec's name (``jpeg``, ``webp``, ``avif``, …, :mod:`odic.baselines`), or ``CODEC+ENHANCER``
+(``jpeg+jpeg-recognition``: CODEC's files, decoded through an installed enhancer,
+:mod:`odic.enhance`). Datasets, the compressed folder reader, ``odic compare``, sweeps and
+reports use this interface, so none of them asks which codec it holds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
 
 import numpy as np
 from PIL import Image
@@ -19,6 +22,10 @@ from odic import api
 from odic.baselines import BaselineCodec, encode_at_bpp, get_codec
 from odic.codec import zoo
 from odic.codec.image import LoadedImage
+from odic.errors import UnknownModelError
+
+if TYPE_CHECKING:
+    from odic.enhance import EnhanceNet
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class ImageCodec(Protocol):
         that is done from one coded otherwise (:func:`odic.compress_dataset`)."""
         ...
 
+    def version(self, setting: Optional[float]) -> str:
+        """What identifies the coder behind ``setting`` (None: any setting, as a target bpp
+        may pick): the weights' ids of a learned codec, "" for a classical one. Sweeps key
+        their cached records on it, so records of replaced weights are never reused."""
+        ...
+
 
 class OdicCodec:
     """odic's networks for one α; settings are qualities (fractions too)."""
@@ -72,7 +85,7 @@ class OdicCodec:
         self.name = f"odic:{alpha:g}"
 
     def ladder(self) -> Sequence[float]:
-        return [c.quality for c in zoo.shipped(self.alpha)]
+        return [float(c.quality) for c in zoo.shipped(self.alpha)]
 
     def _coded(self, image: LoadedImage, decoded: bool, **rate: Any) -> Coded:
         encoded = api.encode_image(image, self.alpha, reconstruct=decoded, **rate)
@@ -94,6 +107,12 @@ class OdicCodec:
             return {"alpha": cards[0].alpha, "target_bpp": bpp, "models": "+".join(models)}
         card = zoo.find(self.alpha, setting)
         return {"alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
+
+    def version(self, setting: Optional[float]) -> str:
+        if setting is None:  # each image at the highest quality whose file fits
+            return "+".join(sorted({self.version(q) for q in self.ladder()})) + ">fits"
+        card = zoo.find(self.alpha, setting)
+        return card.sha256[:8] + ("/2" if card.resample == 2 else "")
 
 
 class ClassicCodec:
@@ -124,10 +143,63 @@ class ClassicCodec:
     def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
         return {"target_bpp": bpp} if bpp is not None else {"setting": setting}
 
+    def version(self, setting: Optional[float]) -> str:
+        return ""
+
+
+class EnhancedCodec:
+    """Another codec's files, each decoded picture passed through an installed enhancer."""
+
+    def __init__(self, base: ImageCodec, enhancer: str):
+        self.card = next((c for c in zoo.installed(zoo.EnhancerCard) if c.name == enhancer), None)
+        if self.card is None:
+            raise UnknownModelError(f"no enhancer {enhancer!r} is installed")
+        self.base, self.enhancer = base, enhancer
+        self.name, self.suffix = f"{base.name}+{enhancer}", base.suffix
+        self._net: Optional[EnhanceNet] = None
+
+    def _enhanced(self, pixels: np.ndarray) -> np.ndarray:
+        from odic.enhance import enhance, load_enhancer  # torch: only when a picture is enhanced
+
+        if self._net is None:
+            self._net = load_enhancer(self.enhancer)
+        return enhance(self._net, pixels)
+
+    def ladder(self) -> Sequence[float]:
+        return self.base.ladder()
+
+    def _coded(self, coded: Coded) -> Coded:
+        return coded if coded.pixels is None else dataclasses.replace(coded, pixels=self._enhanced(coded.pixels))
+
+    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+        return self._coded(self.base.encode(image, setting, decoded))
+
+    def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
+        return self._coded(self.base.encode_to_bpp(image, bpp, decoded))
+
+    def decode(self, data: bytes) -> Image.Image:
+        return Image.fromarray(self._enhanced(np.asarray(self.base.decode(data).convert("RGB"))))
+
+    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+        return {**self.base.stamp(setting, bpp), "enhancer": self.version(setting).rpartition(">")[2]}
+
+    def version(self, setting: Optional[float]) -> str:
+        assert self.card is not None
+        return f"{self.base.version(setting)}>{self.card.sha256[:8]}"
+
 
 def get(name: str, alpha: Optional[float] = None) -> ImageCodec:
-    """The codec called ``name``: ``odic:ALPHA``, ``odic`` (with ``alpha``, default 0) or a classical one."""
+    """The codec called ``name``: ``odic:ALPHA``, ``odic`` (with ``alpha``, default 0), a classical
+    one, or any of these ``+ENHANCER``."""
+    base, plus, enhancer = name.rpartition("+")
+    if plus:
+        return EnhancedCodec(get(base, alpha), enhancer)
     family, _, weight = name.partition(":")
     if family == "odic":
         return OdicCodec(float(weight) if weight else alpha or 0.0)
     return ClassicCodec(get_codec(name))
+
+
+def is_learned(name: str) -> bool:
+    """Whether a codec's name is one of odic's own networks (reports set them apart from rivals)."""
+    return name.partition(":")[0] == "odic"

@@ -6,7 +6,7 @@ removes blocking the way people like; trained with the pixel loss *plus* a froze
 feature loss ("recognition") it restores what classifiers need, and Liu et al. found that gain
 transfers to classifiers it never saw. Training is the lab's (:mod:`odic.train.enhancer`); the
 networks ship in ``odic/weights/`` with entries in its ``enhancers.json`` (read by
-:func:`odic.codec.zoo.enhancers`).
+:class:`odic.codec.zoo.EnhancerCard`).
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ class EnhanceNet(nn.Module):
 
 def load_enhancer(name: Optional[str] = None) -> EnhanceNet:
     """An installed enhancer by name (default: the recognition-aware one), checked against its sha256."""
-    entries = zoo.enhancers()
-    wanted = [e for e in entries if e["name"] == name] if name else [e for e in entries if e["kind"] == "recognition"]
+    cards = zoo.installed(zoo.EnhancerCard)
+    wanted = [c for c in cards if c.name == name] if name else [c for c in cards if c.kind == "recognition"]
     if not wanted:
-        known = ", ".join(e["name"] for e in entries) or "none installed"
+        known = ", ".join(c.name for c in cards) or "none installed"
         raise UnknownModelError(f"no enhancer {name or '(recognition)'} (known: {known})")
-    entry = wanted[0]
-    net = EnhanceNet(entry["channels"], entry["layers"])
-    net.load_state_dict({k: v.float() for k, v in zoo.load_verified(entry["path"], entry["sha256"]).items()})
+    card = wanted[0]
+    net = EnhanceNet(card.channels, card.layers)
+    net.load_state_dict({k: v.float() for k, v in card.load_state().items()})
     return net.eval()
 
 

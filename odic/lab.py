@@ -144,7 +144,7 @@ def sweep(
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
-    qualities: str = typer.Option("", "--qualities", help="Comma-separated odic qualities to run (default: every installed one)."),
+    qualities: str = typer.Option("", "--qualities", help="Comma-separated settings to run instead of each codec's ladder (odic: qualities; default: every installed one)."),
     merge: Optional[Path] = typer.Option(None, "--merge", help="Folder of an earlier sweep of the same images and "
                                          "observers: its summary rows that this sweep did not measure join this one's "
                                          "(summary, plots, BD-rate), e.g. after new weights replaced some qualities."),
@@ -319,8 +319,8 @@ def export_enhancer_cmd(
 
     if not checkpoint.is_file():
         fail(f"{checkpoint}: no such checkpoint")
-    entry = export_enhancer(checkpoint, weights_dir, name)
-    err.print(f"exported {entry['file']} ({entry['kind']}, {entry['steps']} steps)")
+    card = export_enhancer(checkpoint, weights_dir, name)
+    err.print(f"exported {card.file} ({card.kind}, {card.steps} steps)")
 
 
 @lab.command()

@@ -36,7 +36,7 @@ def test_training_export_and_cli(tmp_path: Path) -> None:
 
     weights = tmp_path / "weights"
     entry = export_enhancer(tmp_path / "run" / "last.ckpt", weights, "tiny-recognition")
-    assert entry["kind"] == "recognition" and entry["steps"] == 12
+    assert entry.kind == "recognition" and entry.steps == 12
     Image.fromarray(random_image(40, 56)).save(tmp_path / "in.jpg", quality=10)
     env = {"ODIC_WEIGHTS": os.pathsep.join([os.environ["ODIC_WEIGHTS"], str(weights)])}
     r = run_cli("enhance", str(tmp_path / "in.jpg"), "-o", str(tmp_path / "out.png"), env=env)
@@ -86,7 +86,45 @@ def test_a_changed_enhancer_file_is_refused_like_a_changed_codec(tmp_path: Path,
     weights, entry = _tiny_enhancer(tmp_path, steps=1)
     monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
     assert load_enhancer("tiny-plain") is not None
-    with open(weights / entry["file"], "ab") as f:
+    with open(weights / entry.file, "ab") as f:
         f.write(b"\0")
     with pytest.raises(WeightsIntegrityError):
         load_enhancer("tiny-plain")
+
+
+def test_a_codec_enhancer_chain_is_a_codec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``jpeg+NAME`` codes like JPEG and decodes through the enhancer; its version names both."""
+    from odic import codecs
+    from odic.codec.image import load_image
+    from odic.errors import UnknownModelError
+
+    weights, card = _tiny_enhancer(tmp_path, steps=1)
+    monkeypatch.setenv("ODIC_WEIGHTS", str(weights))
+    chain, jpeg = codecs.get("jpeg+tiny-plain"), codecs.get("jpeg")
+    image = load_image(random_image(48, 64))
+    coded, plain = chain.encode(image, 30, decoded=True), jpeg.encode(image, 30, decoded=True)
+    assert coded.data == plain.data and chain.ladder() == jpeg.ladder()
+    assert coded.pixels is not None and plain.pixels is not None and not np.array_equal(coded.pixels, plain.pixels)
+    assert np.array_equal(np.asarray(chain.decode(coded.data)), coded.pixels)
+    assert chain.version(30) == ">" + card.sha256[:8] and chain.stamp(30, None)["enhancer"] == card.sha256[:8]
+    with pytest.raises(UnknownModelError, match="no enhancer"):
+        codecs.get("jpeg+nope")
+
+
+def test_manifest_records_keep_what_they_do_not_model(tmp_path: Path) -> None:
+    """A field a later odic adds survives a read and a write (in ``extra``), for both kinds."""
+    from odic.codec import zoo
+
+    weights, card = _tiny_enhancer(tmp_path, steps=1)
+    manifest = weights / zoo.ENHANCERS
+    import json
+
+    entries = json.loads(manifest.read_text())
+    entries["enhancers"][0]["kodak_gain"] = 0.5
+    manifest.write_text(json.dumps(entries))
+    (read,) = zoo.read_records(zoo.EnhancerCard, weights)
+    assert read.extra == {"kodak_gain": 0.5} and read.name == card.name and read.path == weights / card.file
+    zoo.write_records(zoo.EnhancerCard, weights, [read])
+    assert zoo.read_records(zoo.EnhancerCard, weights) == [read] and (weights / card.file).exists()
+    zoo.write_records(zoo.EnhancerCard, weights, [])
+    assert not (weights / card.file).exists()  # a file no record names leaves with its record

@@ -1,5 +1,10 @@
 """The shipped-weights registry: ``weights/manifest.json`` and loading by id or (α, quality).
 
+Every shipped network, a codec's or a JPEG enhancer's, has one manifest record
+(:class:`WeightsRecord`: file, sha256, training cost), read, written and checked one way;
+codecs list theirs in ``manifest.json`` (:class:`ModelCard`), enhancers in ``enhancers.json``
+(:class:`EnhancerCard`).
+
 Pretrained configurations are data, as in timm: each manifest entry names the
 architecture, N, M, the training target (α, λ), the measured Kodak figures and
 the sha256 of its file. A model's id in ``.odic`` headers is the first 4 bytes
@@ -22,7 +27,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, TypeVar
 
 from odic.codec.bitstream import QUALITY_STEPS
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
@@ -44,12 +49,70 @@ DEFAULT_DIR = Path(__file__).resolve().parents[1] / "weights"
 OBSERVER_ALPHA = {"human": 0.0, "balanced": 0.5, "machine": 1.0}
 
 
-@dataclass(frozen=True)
-class ModelCard:
-    """One manifest entry; ``path`` is where the file was found."""
+@dataclass(frozen=True, kw_only=True)
+class WeightsRecord:
+    """What a manifest says of one shipped network; ``path`` is where its file was found."""
+
+    #: The manifest file the records of this kind live in, and its list's key.
+    MANIFEST: ClassVar[str] = MANIFEST
+    KEY: ClassVar[str] = "models"
 
     file: str
     sha256: str
+    #: Training steps and seconds over the network's whole lineage.
+    steps: int = 0
+    wall_s: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: Optional[Path] = field(default=None, compare=False)
+
+    @classmethod
+    def from_json(cls: type[R], entry: dict[str, Any], directory: Path) -> R:
+        names = {f.name for f in dataclasses.fields(cls)} - {"path"}
+        known = {k: v for k, v in entry.items() if k in names}
+        unknown = {k: v for k, v in entry.items() if k not in names}
+        return cls(**{**known, "extra": {**known.get("extra", {}), **unknown}}, path=directory / entry["file"])
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d.pop("path")
+        return d
+
+    def load_state(self) -> dict[str, Any]:
+        """The file's state dict, after checking it is the file the manifest lists."""
+        assert self.path is not None
+        return load_verified(self.path, self.sha256)
+
+
+R = TypeVar("R", bound=WeightsRecord)
+
+
+def read_records(kind: type[R], directory: Path) -> list[R]:
+    """The records of one kind that ``directory``'s manifest lists (none without a manifest)."""
+    path = directory / kind.MANIFEST
+    if not path.exists():
+        return []
+    return [kind.from_json(entry, directory) for entry in json.loads(path.read_text())[kind.KEY]]
+
+
+def write_records(kind: type[R], directory: Path, records: list[R]) -> None:
+    """Write ``directory``'s manifest of one kind; a weights file no record names is removed, so a
+    directory (and the wheel built from it) holds only what its manifests ship."""
+    before = {r.file for r in read_records(kind, directory)}
+    manifest = {"format": 1, kind.KEY: [r.to_json() for r in records]}
+    atomic_write_bytes(directory / kind.MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+    for orphan in before - {r.file for r in records}:
+        (directory / orphan).unlink(missing_ok=True)
+
+
+def installed(kind: type[R]) -> list[R]:
+    """Every record of one kind in the search directories."""
+    return [r for directory in search_dirs() for r in read_records(kind, directory)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelCard(WeightsRecord):
+    """One codec manifest entry: a network at one shipped quality."""
+
     architecture: str
     N: int
     M: int
@@ -63,20 +126,30 @@ class ModelCard:
     #: 2: this quality codes the image at half size with ``level`` (see :class:`odic.codec.codec.Codec`).
     resample: int = 1
     training_data: str = ""
-    steps: int = 0
-    wall_s: float = 0.0
     kodak: dict[str, float] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-    path: Optional[Path] = field(default=None, compare=False)
 
     @property
     def model_id(self) -> bytes:
         return bytes.fromhex(self.sha256[:8])
 
-    def to_json(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d.pop("path")
-        return d
+
+@dataclass(frozen=True, kw_only=True)
+class EnhancerCard(WeightsRecord):
+    """One enhancer manifest entry (:mod:`odic.enhance`)."""
+
+    MANIFEST: ClassVar[str] = ENHANCERS
+    KEY: ClassVar[str] = "enhancers"
+
+    name: str
+    #: "plain" or "recognition".
+    kind: str
+    channels: int
+    layers: int
+    #: The codec whose decoded pictures it cleans up, and that codec's qualities it trained on.
+    codec: str
+    qualities: list[int]
+    #: The classifier of a recognition enhancer's feature loss.
+    observer: Optional[str] = None
 
 
 def search_dirs() -> list[Path]:
@@ -86,32 +159,9 @@ def search_dirs() -> list[Path]:
     return [DEFAULT_DIR]
 
 
-def _read_manifest(directory: Path) -> list[dict[str, Any]]:
-    path = directory / MANIFEST
-    if not path.exists():
-        return []
-    return json.loads(path.read_text())["models"]
-
-
-def read_enhancers(directory: Path) -> list[dict[str, Any]]:
-    path = directory / ENHANCERS
-    return json.loads(path.read_text())["enhancers"] if path.exists() else []
-
-
-def enhancers() -> list[dict[str, Any]]:
-    """The installed enhancers' manifest entries, each with the ``path`` its file was found at."""
-    return [{**e, "path": d / e["file"]} for d in search_dirs() for e in read_enhancers(d)]
-
-
 def available() -> list[ModelCard]:
-    """All models in the search directories, sorted by (α, quality)."""
-    names = {f.name for f in dataclasses.fields(ModelCard)} - {"path"}
-    cards = [
-        ModelCard(**{k: v for k, v in entry.items() if k in names}, path=directory / entry["file"])
-        for directory in search_dirs()
-        for entry in _read_manifest(directory)
-    ]
-    return sorted(cards, key=lambda c: (c.alpha, c.quality))
+    """All codec models in the search directories, sorted by (α, quality)."""
+    return sorted(installed(ModelCard), key=lambda c: (c.alpha, c.quality))
 
 
 def shipped(alpha: float) -> list[ModelCard]:
@@ -266,8 +316,7 @@ def read_weights(card: ModelCard) -> Hyperprior:
     """Load ``card``'s network (for coding) from disk, uncached, after checking its sha256."""
     from odic.codec.models import create_coder
 
-    assert card.path is not None
-    return create_coder(card.architecture, card.N, card.M, load_verified(card.path, card.sha256))
+    return create_coder(card.architecture, card.N, card.M, card.load_state())
 
 
 @dataclass(frozen=True)
@@ -328,12 +377,6 @@ def export(
         for rate in rates
     ]
     replaced = {(alpha, rate.quality) for rate in rates}
-    before = _read_manifest(directory)
-    entries = [e for e in before if (e["alpha"], e["quality"]) not in replaced and e["file"] != path.name]
-    entries += [card.to_json() for card in cards]
-    for orphan in {e["file"] for e in before} - {e["file"] for e in entries}:
-        (directory / orphan).unlink(missing_ok=True)
-    entries.sort(key=lambda e: (e["alpha"], e["quality"]))
-    manifest = {"format": 1, "models": entries}
-    atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+    kept = [c for c in read_records(ModelCard, directory) if (c.alpha, c.quality) not in replaced and c.file != path.name]
+    write_records(ModelCard, directory, sorted(kept + cards, key=lambda c: (c.alpha, c.quality)))
     return cards

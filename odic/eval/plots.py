@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 
+from odic import codecs
 from odic.eval.bjontegaard import msssim_db
 from odic.observers import display_name
 
@@ -54,7 +55,7 @@ def _save(fig: plt.Figure, ax: plt.Axes, path: Path, legend_size: int) -> Path:
 def style(codec: str, index: int) -> dict:
     """Matplotlib keywords of ``codec``'s line; codecs without a fixed style take spare ones by ``index``."""
     color, marker = STYLES.get(codec, (f"C{index % 10}", _SPARE_MARKERS[index % len(_SPARE_MARKERS)]))
-    heavy = codec.startswith("odic")
+    heavy = codecs.is_learned(codec)
     return {"color": color, "marker": marker, "linewidth": 2.2 if heavy else 1.2, "markersize": 5 if heavy else 4,
             "linestyle": "-" if heavy else "--"}
 
@@ -90,7 +91,7 @@ def distortion_curves(rows: Sequence[dict], observers: Sequence[str], out: Path)
     for row in rows:
         by_family[row["codec"]].append(row)
     clean = by_family.pop("original", [{}])[0]
-    odic = sorted(f for f in by_family if f.startswith("odic:"))
+    odic = sorted(f for f in by_family if codecs.is_learned(f))
     # (name, members, rated): a distortion's axis is its level, odic's networks' is their bpp.
     families = [(f, [f], False) for f in by_family if is_distortion(f)] + ([("odic", odic, True)] if odic else [])
     written = []

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Optional, Sequence
 
+from odic import codecs
 from odic.eval.plots import metric_label
 from odic.eval.sweep import bd_table, read_summary
 
@@ -111,7 +112,7 @@ def equal_rate_table(path: Path) -> str:
     metrics = [c for c in (rows[0] if rows else {}) if c == "msssim" or c.startswith("top1:")]
     curves = {(codec, m): [(float(r["bpp"]), float(r[m])) for r in rows if r["codec"] == codec and r[m]]
               for codec in EQUAL_RATE_REFERENCES for m in metrics}
-    ours = [r for r in rows if r["codec"].startswith("odic:")]
+    ours = [r for r in rows if codecs.is_learned(r["codec"])]
     if not ours or not metrics:
         return ""
     header = ["odic", "bpp"] + [f"{metric_label(m)}: {name}" for m in metrics
@@ -134,14 +135,14 @@ def rival_bd_table(path: Path) -> str:
     """BD-rate of every odic network against AVIF for each metric, over the common range and over
     ``RIVAL_RATES``; empty where the sweep has no AVIF rows."""
     rows = [r for r in read_summary(path) if r["bpp"] is not None]
-    if not any(r["codec"] == RIVAL for r in rows) or not any(r["codec"].startswith("odic:") for r in rows):
+    if not any(r["codec"] == RIVAL for r in rows) or not any(codecs.is_learned(r["codec"]) for r in rows):
         return ""
     metrics = [c for c in rows[0] if c in ("psnr", "msssim") or c.startswith("top1:")]
     ranges: list[Optional[tuple[float, float]]] = [None, RIVAL_RATES]
     header = ["codec"] + [f"{metric_label(m)}, {'all' if r is None else f'{r[0]}–{r[1]} bpp'}"
                           for m in metrics for r in ranges]
     table = []
-    for codec in sorted({r["codec"] for r in rows if r["codec"].startswith("odic:")}):
+    for codec in sorted({r["codec"] for r in rows if codecs.is_learned(r["codec"])}):
         cells = [codec]
         for m in metrics:
             for r in ranges:
@@ -212,12 +213,12 @@ def summary(experiments: Path) -> str:
             continue
         rows = [r for r in read_summary(path) if r["bpp"] is not None]
         metrics = list(wanted or [c for c in rows[0] if c.startswith("top1:")])
-        codecs = sorted({r["codec"] for r in rows}, key=lambda c: (not c.startswith("odic"), c))
+        names = sorted({r["codec"] for r in rows}, key=lambda c: (not codecs.is_learned(c), c))
         bd = {(anchor, m): {e["codec"]: e[m] for e in bd_table(rows, anchor, [m])} for anchor in ANCHORS
               for m in metrics}
         header = ["codec"] + [metric_label(m).removeprefix("top-1 ") for m in metrics]
-        table = [[c] + [_against_anchors(bd, c, m) for m in metrics] for c in codecs]
-        parts += [f"**{title}**", markdown_table(header, table), _standing(bd, metrics, codecs)]
+        table = [[c] + [_against_anchors(bd, c, m) for m in metrics] for c in names]
+        parts += [f"**{title}**", markdown_table(header, table), _standing(bd, metrics, names)]
     return "\n\n".join(parts)
 
 
@@ -227,11 +228,11 @@ def _against_anchors(bd: dict, codec: str, metric: str) -> str:
     return " / ".join("–" if codec == a else f"{v:+.0f}" if v == v else "n/a" for a, v in zip(ANCHORS, values))
 
 
-def _standing(bd: dict, metrics: Sequence[str], codecs: Sequence[str]) -> str:
+def _standing(bd: dict, metrics: Sequence[str], names: Sequence[str]) -> str:
     """One sentence per odic network: its range of BD-rates against each anchor, and on how many
     of the measures it is ahead (needs fewer bits)."""
     sentences = []
-    for codec in (c for c in codecs if c.startswith("odic")):
+    for codec in (c for c in names if codecs.is_learned(c)):
         clauses = []
         for anchor in ANCHORS:
             values = [bd[anchor, m][codec] for m in metrics if bd[anchor, m][codec] == bd[anchor, m][codec]]

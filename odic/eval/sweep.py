@@ -25,11 +25,8 @@ from PIL import Image
 from rich.progress import track
 
 from odic import codecs
-from odic.baselines import get_codec
-from odic.codec import zoo
 from odic.codec.image import load_image, resize_shorter
 from odic.data import engines
-from odic.enhance import EnhanceNet, enhance, load_enhancer
 from odic.errors import OdicError
 from odic.eval.accuracy import Labelled
 from odic.eval.bjontegaard import bd_rate, msssim_db
@@ -73,8 +70,9 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
     ladder; odic codecs at the highest quality of their α whose file fits each target bpp or,
-    without rates, at every installed quality (only ``qualities`` when given, shipped or between:
-    new weights for some qualities need only those measured again, see :func:`merge`); distortions
+    without rates, at every installed quality. ``qualities``, when given, replace every codec's
+    ladder (odic: shipped qualities or between; new weights for some qualities need only those
+    measured again, see :func:`merge`); distortions
     (:mod:`odic.eval.distortions`) at each of their levels. ``CODEC+ENHANCER`` (e.g.
     ``jpeg+jpeg-recognition``) runs CODEC's jobs and passes each decoded image through an
     installed enhancer (:mod:`odic.enhance`).
@@ -82,30 +80,18 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
     return [job for codec in codecs for job in _codec_jobs(items, codec, rates, input_size, qualities)]
 
 
-def _codec_jobs(items: Sequence[Labelled], codec: str, rates: Sequence[float], input_size: Optional[int],
+def _codec_jobs(items: Sequence[Labelled], name: str, rates: Sequence[float], input_size: Optional[int],
                 qualities: Sequence[float] = ()) -> list[Job]:
-    base, _, enhancer = codec.partition("+")
-    if enhancer:
-        digest = next((e["sha256"][:8] for e in zoo.enhancers() if e["name"] == enhancer), None)
-        if digest is None:
-            raise OdicError(f"no enhancer {enhancer!r} is installed")
-        return [dataclasses.replace(j, codec=codec, model=f"{j.model}>{digest}")
-                for j in _codec_jobs(items, base, rates, input_size, qualities)]
-    if codec.startswith("odic:"):
-        alpha = float(codec.split(":", 1)[1])
-        cards = {float(q): zoo.find(alpha, q) for q in qualities or [c.quality for c in zoo.shipped(alpha)]}
-        models = {q: c.sha256[:8] + ("/2" if c.resample == 2 else "") for q, c in cards.items()}
-        if rates:  # each image at the highest quality whose file fits each target
-            model = "+".join(sorted(set(models.values()))) + ">fits"
-            return [Job(item.path, item.label, codec, r, True, input_size, model) for item in items for r in rates]
-        return [Job(item.path, item.label, codec, q, False, input_size, model)
-                for item in items for q, model in sorted(models.items())]
-    if is_distortion(codec):
-        return [Job(item.path, item.label, codec, level, False, input_size)
-                for item in items for level in get_distortion(codec).levels]
-    baseline = get_codec(codec)  # fails early on an unknown name
-    settings, by_bpp = (list(rates), True) if rates else (list(baseline.ladder), False)
-    return [Job(item.path, item.label, codec, s, by_bpp, input_size) for item in items for s in settings]
+    if is_distortion(name):
+        return [Job(item.path, item.label, name, level, False, input_size)
+                for item in items for level in get_distortion(name).levels]
+    codec = codecs.get(name)  # fails early on an unknown name
+    if rates:
+        version = codec.version(None)
+        return [Job(item.path, item.label, name, r, True, input_size, version) for item in items for r in rates]
+    settings = sorted(float(q) for q in qualities) if qualities else codec.ladder()
+    return [Job(item.path, item.label, name, s, False, input_size, v)
+            for item in items for s, v in ((s, codec.version(s)) for s in settings)]
 
 
 T = TypeVar("T")
@@ -119,7 +105,7 @@ def spread(items: Sequence[T], k: int) -> list[T]:
 
 
 _OBSERVERS: dict[str, object] = {}
-_ENHANCERS: dict[str, EnhanceNet] = {}
+_CODECS: dict[str, codecs.ImageCodec] = {}
 
 
 def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -133,15 +119,11 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
 def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
     """(compressed bytes, decoded image) of one job's codec at its setting; a distortion has
     no bytes. odic at a target bpp codes at the highest quality of its α whose file fits."""
-    base, _, enhancer = job.codec.partition("+")
-    if enhancer:
-        data, decoded = compress(dataclasses.replace(job, codec=base), rgb)
-        if enhancer not in _ENHANCERS:
-            _ENHANCERS[enhancer] = load_enhancer(enhancer)
-        return data, enhance(_ENHANCERS[enhancer], decoded)
     if is_distortion(job.codec):
         return None, get_distortion(job.codec).apply(rgb, job.setting, image_seed(job.image.name))
-    codec, image = codecs.get(job.codec), load_image(rgb)
+    if job.codec not in _CODECS:  # one instance per process: an enhancer's network loads once
+        _CODECS[job.codec] = codecs.get(job.codec)
+    codec, image = _CODECS[job.codec], load_image(rgb)
     coded = (codec.encode_to_bpp(image, job.setting, decoded=True) if job.target_bpp
              else codec.encode(image, job.setting, decoded=True))
     assert coded.pixels is not None

@@ -7,7 +7,6 @@ Both kinds train on JPEG round trips of training-photo crops at qualities spanni
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from odic.baselines import get_codec
 from odic.codec import zoo
 from odic.codec.precision import fast_context
 from odic.enhance import KINDS, EnhanceNet
-from odic.fsutil import atomic_torch_save, atomic_write_bytes
+from odic.fsutil import atomic_torch_save
 from odic.observers.timm_observers import create_observer, feature_distance
 from odic.train.data import CropSampler
 from odic.train.runner import Runner
@@ -106,17 +105,18 @@ class EnhancerTrainer(Runner):
         return stats
 
 
-def export_enhancer(checkpoint: Path, directory: Path, name: str, **figures: object) -> dict:
+def export_enhancer(checkpoint: Path, directory: Path, name: str, **figures: object) -> zoo.EnhancerCard:
     """Write the network (fp16) and its entry in ``enhancers.json``; returns the entry."""
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     cfg = state["config"]
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.pt"
     atomic_torch_save({k: v.half() for k, v in state["model"].items()}, path)
-    entry = {"name": name, "file": path.name, "sha256": zoo.sha256_file(path), "kind": cfg["kind"],
-             "channels": cfg["channels"], "layers": cfg["layers"], "codec": "jpeg", "qualities": list(cfg["qualities"]),
-             "observer": cfg["observer"] if cfg["kind"] == "recognition" else None,
-             "steps": state["step"], "wall_s": round(state["wall"], 1), **figures}
-    entries = [e for e in zoo.read_enhancers(directory) if e["name"] != name] + [entry]
-    atomic_write_bytes(directory / zoo.ENHANCERS, (json.dumps({"format": 1, "enhancers": entries}, indent=2) + "\n").encode())
-    return entry
+    card = zoo.EnhancerCard(name=name, file=path.name, sha256=zoo.sha256_file(path), kind=cfg["kind"],
+                            channels=cfg["channels"], layers=cfg["layers"], codec="jpeg",
+                            qualities=list(cfg["qualities"]),
+                            observer=cfg["observer"] if cfg["kind"] == "recognition" else None,
+                            steps=state["step"], wall_s=round(state["wall"], 1), extra=dict(figures), path=path)
+    kept = [c for c in zoo.read_records(zoo.EnhancerCard, directory) if c.name != name and c.file != path.name]
+    zoo.write_records(zoo.EnhancerCard, directory, kept + [card])
+    return card
