@@ -10,7 +10,7 @@ and imagenet-1000 are not looked at (odic/train/ladder.py).
     python experiments/train/extend_ladder.py runs/a0_vr3/last.ckpt runs/a0_wide.init.pt
 
 The output holds the model only; ``odic lab train --init-from`` fine-tunes it at qualities 1, 2, 3,
-5, 7, 8 (experiments/train/queue.sh, step 8).
+5, 7, 8 (experiments/train/README.md, appendix, step 8).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ it. Copies run in the order given:
 
 The source may also be a shipped α (``0.5``: its network in ``odic/weights/``), so that a fine-tune can
 start from a clean checkout (experiments/tradeoff/run.sh). The output holds the model only, for
-``odic lab train --init-from`` (experiments/train/queue.sh, step 14).
+``odic lab train --init-from`` (experiments/train/README.md, appendix, step 14).
 """
 
 from __future__ import annotations
