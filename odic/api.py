@@ -6,7 +6,7 @@ networks load on the first encode or decode.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from odic.codec import bitstream, zoo
 from odic.codec.bitstream import Header
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from odic.codec.codec import Codec, Encoded
 
 
-def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None) -> float:
+def resolve_alpha(alpha: float | None = None, observer: str | None = None) -> float:
     """α from either a number or an observer preset (human / balanced / machine)."""
     if alpha is not None and observer is not None:
         raise ArgumentError("give alpha or observer, not both")
@@ -34,14 +34,14 @@ def resolve_alpha(alpha: Optional[float] = None, observer: Optional[str] = None)
     return alpha
 
 
-def load_codec(alpha: Optional[float] = None, quality: Optional[float] = None, *,
-               observer: Optional[str] = None) -> Codec:
+def load_codec(alpha: float | None = None, quality: float | None = None, *,
+               observer: str | None = None) -> Codec:
     """The installed model for (α, quality); α = 0 serves people, α = 1 machines. Any quality
     from the lowest to the highest shipped one works, in steps of 1/256."""
     return zoo.load(zoo.find(resolve_alpha(alpha, observer), quality))
 
 
-def check_rate(quality: Optional[float] = None, bpp: Optional[float] = None, size: Optional[int] = None) -> None:
+def check_rate(quality: float | None = None, bpp: float | None = None, size: int | None = None) -> None:
     """Refuse a request that sets the rate twice or asks for no bits."""
     if sum(v is not None for v in (quality, bpp, size)) > 1:
         raise ArgumentError("give one of quality, bpp and size")
@@ -51,12 +51,12 @@ def check_rate(quality: Optional[float] = None, bpp: Optional[float] = None, siz
 
 def encode_image(
     image: LoadedImage,
-    alpha: Optional[float] = None,
-    quality: Optional[float] = None,
+    alpha: float | None = None,
+    quality: float | None = None,
     *,
-    observer: Optional[str] = None,
-    bpp: Optional[float] = None,
-    size: Optional[int] = None,
+    observer: str | None = None,
+    bpp: float | None = None,
+    size: int | None = None,
     reconstruct: bool = False,
 ) -> Encoded:
     """Encode a loaded image at a quality, or at the highest quality whose file takes at most
@@ -75,12 +75,12 @@ def encode_image(
 
 def encode(
     image: ImageSource,
-    alpha: Optional[float] = None,
-    quality: Optional[float] = None,
+    alpha: float | None = None,
+    quality: float | None = None,
     *,
-    observer: Optional[str] = None,
-    bpp: Optional[float] = None,
-    size: Optional[int] = None,
+    observer: str | None = None,
+    bpp: float | None = None,
+    size: int | None = None,
     drop_alpha: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> bytes:

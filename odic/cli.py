@@ -14,9 +14,10 @@ import re
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 from PIL import Image
@@ -30,11 +31,11 @@ from rich.progress import (
 from rich.table import Table
 
 from odic import api, outputs
+from odic.cliutil import err, fail, out_console
 from odic.codec import zoo
 from odic.codec.bitstream import bits_per_pixel
 from odic.codec.image import DEFAULT_MAX_PIXELS, ImageConversionWarning, load_image
 from odic.data.files import IMAGE_SUFFIXES, Input, expand
-from odic.cliutil import err, fail, out_console
 from odic.errors import ArgumentError, OdicError
 from odic.fsutil import atomic_write_bytes
 from odic.lab import lab
@@ -109,7 +110,7 @@ def _read(item: Input, max_bytes: int) -> bytes:
         raise OdicError(e.strerror or str(e)) from None
 
 
-def _target(item: Input, output: Optional[str], suffix: str, many: bool) -> Optional[Path]:
+def _target(item: Input, output: str | None, suffix: str, many: bool) -> Path | None:
     """Where one input's result goes; ``None`` means stdout."""
     if output == "-" or (output is None and item.path is None):
         if many:
@@ -123,7 +124,7 @@ def _target(item: Input, output: Optional[str], suffix: str, many: bool) -> Opti
     return out
 
 
-def _plan(items: list[Input], output: Optional[str], suffix: str) -> list[tuple[Input, Optional[Path]]]:
+def _plan(items: list[Input], output: str | None, suffix: str) -> list[tuple[Input, Path | None]]:
     """Every input with its output, refused as a whole (before any work) when an output would
     replace an input or two inputs would write one output (:mod:`odic.outputs`)."""
     if not items:
@@ -136,7 +137,7 @@ def _plan(items: list[Input], output: Optional[str], suffix: str) -> list[tuple[
     return plan
 
 
-def _write(target: Optional[Path], data: bytes) -> None:
+def _write(target: Path | None, data: bytes) -> None:
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -154,8 +155,8 @@ class Report:
     verbose: bool = False
     as_json: bool = False
 
-    def file(self, item: Input, target: Optional[Path], outcome: Optional[Outcome], seconds: float,
-             problem: Optional[str], verb: str) -> None:
+    def file(self, item: Input, target: Path | None, outcome: Outcome | None, seconds: float,
+             problem: str | None, verb: str) -> None:
         coded = None if outcome is None else outcome.out_bytes if verb == "encode" else outcome.in_bytes
         bpp = None if outcome is None or coded is None else round(bits_per_pixel(coded, outcome.pixels), 5)
         if self.as_json:
@@ -189,7 +190,7 @@ def _device_option() -> Any:
                         "(default: $ODIC_DEVICE, else cpu). Files do not depend on it.")
 
 
-def _use_device(device: Optional[str]) -> None:
+def _use_device(device: str | None) -> None:
     """Check ``device`` and make it every codec's in this process and its workers (``$ODIC_DEVICE``)."""
     if device is None:
         return
@@ -210,7 +211,7 @@ def _report(quiet: bool, verbose: bool, as_json: bool, threads: int) -> Report:
     return Report(quiet, verbose, as_json)
 
 
-def _run(plan: list[tuple[Input, Optional[Path]]], work: Callable[[Input, Optional[Path]], Outcome], verb: str,
+def _run(plan: list[tuple[Input, Path | None]], work: Callable[[Input, Path | None], Outcome], verb: str,
          force: bool, report: Report = Report()) -> None:
     """Apply ``work`` to every planned input with a progress bar, errors per file, and a summary.
     An existing output is refused before its input is read, unless ``force`` may replace it."""
@@ -284,16 +285,16 @@ def _force_option() -> Any:
 @app.command()
 def encode(
     inputs: list[str] = typer.Argument(..., help="Image files, directories (recursive), glob patterns, or - for stdin."),
-    output: Optional[str] = _output_option("next to each input with the suffix .odic"),
-    alpha: Optional[float] = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
+    output: str | None = _output_option("next to each input with the suffix .odic"),
+    alpha: float | None = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
                                           help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier features)."),
-    observer: Optional[str] = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
-    quality: Optional[float] = typer.Option(None, "--quality", "-q", help="Quality, from the lowest to the highest "
+    observer: str | None = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
+    quality: float | None = typer.Option(None, "--quality", "-q", help="Quality, from the lowest to the highest "
                                             "shipped one (see 'odic models'), fractions too; higher = more bits. "
                                             "Default: the middle shipped one."),
-    bpp: Optional[float] = typer.Option(None, "--bpp", help="Instead of --quality: the highest quality whose file "
+    bpp: float | None = typer.Option(None, "--bpp", help="Instead of --quality: the highest quality whose file "
                                         "takes at most this many bits per pixel."),
-    size: Optional[str] = typer.Option(None, "--size", help="Instead of --quality: the highest quality whose file "
+    size: str | None = typer.Option(None, "--size", help="Instead of --quality: the highest quality whose file "
                                        "takes at most this many bytes, e.g. 20000, 20KB or 20KiB."),
     drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
     max_pixels: int = _max_pixels_option(),
@@ -303,7 +304,7 @@ def encode(
     verbose: bool = _verbose_option(),
     as_json: bool = _json_option(),
     threads: int = _threads_option(),
-    device: Optional[str] = _device_option(),
+    device: str | None = _device_option(),
 ) -> None:
     """Compress images to .odic files.
 
@@ -328,7 +329,7 @@ def encode(
         fail(str(e))
     plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".odic")
 
-    def work(item: Input, target: Optional[Path]) -> Outcome:
+    def work(item: Input, target: Path | None) -> Outcome:
         raw = _read(item, max_bytes)
         read = len(raw)
         image = load_image(raw, drop_alpha=drop_alpha, max_pixels=max_pixels)
@@ -343,7 +344,7 @@ def encode(
 @app.command()
 def decode(
     inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for stdin."),
-    output: Optional[str] = _output_option("next to each input, with the suffix of --format"),
+    output: str | None = _output_option("next to each input, with the suffix of --format"),
     fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
@@ -352,7 +353,7 @@ def decode(
     verbose: bool = _verbose_option(),
     as_json: bool = _json_option(),
     threads: int = _threads_option(),
-    device: Optional[str] = _device_option(),
+    device: str | None = _device_option(),
 ) -> None:
     """Decompress .odic files to images.
 
@@ -370,7 +371,7 @@ def decode(
     _use_device(device)
     plan = _plan(expand(inputs, {".odic"}), output, "." + fmt.lower())
 
-    def work(item: Input, target: Optional[Path]) -> Outcome:
+    def work(item: Input, target: Path | None) -> Outcome:
         data = _read(item, max_bytes)
         picture = api.decode(data, max_pixels=max_pixels)
         image = outputs.encoded_image(picture, pil_format)
@@ -395,7 +396,7 @@ def info(
         fail(f"{item.label}: {e}")
     header_bytes = len(data) - header.len_z - header.len_y
     try:
-        card: Optional[zoo.ModelCard] = zoo.by_id(header.model_id, header.quality)
+        card: zoo.ModelCard | None = zoo.by_id(header.model_id, header.quality)
     except OdicError:
         card = None
     fields = {
@@ -457,9 +458,9 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
 
 @app.command()
 def demo(
-    images: Optional[Path] = typer.Option(None, "--images", help="Folder of images to use instead of the bundled samples."),
+    images: Path | None = typer.Option(None, "--images", help="Folder of images to use instead of the bundled samples."),
     output: Path = typer.Option(Path("odic-demo.png"), "-o", "--output", help="Where to write the side-by-side PNG."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index (default: the middle one)."),
+    quality: int | None = typer.Option(None, "--quality", "-q", help="Quality index (default: the middle one)."),
 ) -> None:
     """Encode sample photos for human, balanced and machine observers; print a table and write a comparison PNG."""
     from odic.demo import (
@@ -483,8 +484,8 @@ def demo(
 @app.command()
 def enhance(
     inputs: list[str] = typer.Argument(..., help="Decoded images (JPEG files, …), directories, glob patterns, or -."),
-    output: Optional[str] = _output_option("next to each input as NAME.enhanced.png"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Installed enhancer (see 'odic models'); "
+    output: str | None = _output_option("next to each input as NAME.enhanced.png"),
+    model: str | None = typer.Option(None, "--model", "-m", help="Installed enhancer (see 'odic models'); "
                                         "default: the recognition-aware one."),
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
@@ -504,7 +505,7 @@ def enhance(
         fail(str(e))
     plan = _plan(expand(inputs, IMAGE_SUFFIXES), output, ".png" if output is not None else ".enhanced.png")
 
-    def work(item: Input, target: Optional[Path]) -> Outcome:
+    def work(item: Input, target: Path | None) -> Outcome:
         raw = _read(item, max_bytes)
         image = load_image(raw, max_pixels=max_pixels)
         png = outputs.encoded_image(Image.fromarray(run_enhancer(net, image.rgb)), "PNG")
@@ -520,7 +521,7 @@ def compare(
     bpp: float = typer.Option(0.25, "--bpp", min=0.01, help="Target rate: every codec at about this file size."),
     codecs: str = typer.Option("odic:0,odic:1,avif,webp,jpeg", "--codecs", help="Comma-separated: odic:ALPHA or a "
                                "classical codec (jpeg, webp, avif, jpeg2000, jpegxl, heic)."),
-    observer: Optional[str] = typer.Option(None, "--observer", help="A classifier for top-5 labels under each picture "
+    observer: str | None = typer.Option(None, "--observer", help="A classifier for top-5 labels under each picture "
                                            "(lite2, tflite:PATH, onnx:PATH; needs the 'observers' extra)."),
     output: Path = typer.Option(Path("compare.html"), "-o", "--output", help="The HTML page to write."),
     force: bool = _force_option(),
@@ -550,13 +551,13 @@ def compress_dataset_cmd(
     dst: Path = typer.Argument(..., help="Output folder: the mirrored tree and manifest.jsonl."),
     codec: str = typer.Option("odic", "--codec", help="odic, or a classical codec (jpeg, webp, avif, …)."),
     alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="odic observer weight."),
-    quality: Optional[float] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
-    target_bpp: Optional[float] = typer.Option(None, "--target-bpp", help="Target bpp: for odic, each image at the "
+    quality: float | None = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
+    target_bpp: float | None = typer.Option(None, "--target-bpp", help="Target bpp: for odic, each image at the "
                                                "highest quality that fits; for a classical codec, the nearest."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     engine: str = typer.Option("local", "--engine", help="local (this machine), or ray (the cluster of $RAY_ADDRESS; "
                                "a local Ray instance when unset)."),
-    device: Optional[str] = _device_option(),
+    device: str | None = _device_option(),
 ) -> None:
     """Compress a whole image collection; safe to interrupt: run it again to finish."""
     from odic.data.dataset import compress_dataset, summary_dict

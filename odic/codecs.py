@@ -12,8 +12,9 @@ reports use this interface, so none of them asks which codec it holds.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from PIL import Image
@@ -35,7 +36,7 @@ class Coded:
     data: bytes
     setting: float
     #: H × W × 3 uint8 as a decoder gives it back, only when asked for.
-    pixels: Optional[np.ndarray] = None
+    pixels: np.ndarray | None = None
 
 
 class ImageCodec(Protocol):
@@ -50,7 +51,7 @@ class ImageCodec(Protocol):
         """The settings a sweep runs when it is given no target bpp."""
         ...
 
-    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+    def encode(self, image: LoadedImage, setting: float | None = None, decoded: bool = False) -> Coded:
         """``image`` at a setting (None: the codec's middle one)."""
         ...
 
@@ -61,12 +62,12 @@ class ImageCodec(Protocol):
     def decode(self, data: bytes) -> Image.Image:
         ...
 
-    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+    def stamp(self, setting: float | None, bpp: float | None) -> dict[str, Any]:
         """Manifest fields that say a file was coded this way with these weights, to tell a file
         that is done from one coded otherwise (:func:`odic.compress_dataset`)."""
         ...
 
-    def version(self, setting: Optional[float]) -> str:
+    def version(self, setting: float | None) -> str:
         """What identifies the coder behind ``setting`` (None: any setting, as a target bpp
         may pick): the weights' ids of a learned codec, "" for a classical one. Sweeps key
         their cached records on it, so records of replaced weights are never reused."""
@@ -91,7 +92,7 @@ class OdicCodec:
         encoded = api.encode_image(image, self.alpha, reconstruct=decoded, **rate)
         return Coded(encoded.data, api.info(encoded.data).quality, encoded.reconstruction)
 
-    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+    def encode(self, image: LoadedImage, setting: float | None = None, decoded: bool = False) -> Coded:
         return self._coded(image, decoded, quality=setting)
 
     def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
@@ -100,7 +101,7 @@ class OdicCodec:
     def decode(self, data: bytes) -> Image.Image:
         return api.decode(data)
 
-    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+    def stamp(self, setting: float | None, bpp: float | None) -> dict[str, Any]:
         if bpp is not None:  # each file at its own quality, of any of the α's networks
             cards = zoo.shipped(self.alpha)
             models = sorted({c.sha256[:8] for c in cards})
@@ -108,7 +109,7 @@ class OdicCodec:
         card = zoo.find(self.alpha, setting)
         return {"alpha": card.alpha, "quality": card.quality, "model_id": card.model_id.hex()}
 
-    def version(self, setting: Optional[float]) -> str:
+    def version(self, setting: float | None) -> str:
         if setting is None:  # each image at the highest quality whose file fits
             return "+".join(sorted({self.version(q) for q in self.ladder()})) + ">fits"
         card = zoo.find(self.alpha, setting)
@@ -128,7 +129,7 @@ class ClassicCodec:
     def _coded(self, data: bytes, setting: float, decoded: bool) -> Coded:
         return Coded(data, setting, np.asarray(self.baseline.decode(data)) if decoded else None)
 
-    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+    def encode(self, image: LoadedImage, setting: float | None = None, decoded: bool = False) -> Coded:
         ladder = self.ladder()
         setting = ladder[len(ladder) // 2] if setting is None else setting
         return self._coded(self.baseline.encode(Image.fromarray(image.rgb), setting), setting, decoded)
@@ -140,10 +141,10 @@ class ClassicCodec:
     def decode(self, data: bytes) -> Image.Image:
         return self.baseline.decode(data)
 
-    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+    def stamp(self, setting: float | None, bpp: float | None) -> dict[str, Any]:
         return {"target_bpp": bpp} if bpp is not None else {"setting": setting}
 
-    def version(self, setting: Optional[float]) -> str:
+    def version(self, setting: float | None) -> str:
         return ""
 
 
@@ -156,7 +157,7 @@ class EnhancedCodec:
             raise UnknownModelError(f"no enhancer {enhancer!r} is installed")
         self.base, self.enhancer = base, enhancer
         self.name, self.suffix = f"{base.name}+{enhancer}", base.suffix
-        self._net: Optional[EnhanceNet] = None
+        self._net: EnhanceNet | None = None
 
     def _enhanced(self, pixels: np.ndarray) -> np.ndarray:
         from odic.enhance import enhance, load_enhancer  # torch: only when a picture is enhanced
@@ -171,7 +172,7 @@ class EnhancedCodec:
     def _coded(self, coded: Coded) -> Coded:
         return coded if coded.pixels is None else dataclasses.replace(coded, pixels=self._enhanced(coded.pixels))
 
-    def encode(self, image: LoadedImage, setting: Optional[float] = None, decoded: bool = False) -> Coded:
+    def encode(self, image: LoadedImage, setting: float | None = None, decoded: bool = False) -> Coded:
         return self._coded(self.base.encode(image, setting, decoded))
 
     def encode_to_bpp(self, image: LoadedImage, bpp: float, decoded: bool = False) -> Coded:
@@ -180,15 +181,15 @@ class EnhancedCodec:
     def decode(self, data: bytes) -> Image.Image:
         return Image.fromarray(self._enhanced(np.asarray(self.base.decode(data).convert("RGB"))))
 
-    def stamp(self, setting: Optional[float], bpp: Optional[float]) -> dict[str, Any]:
+    def stamp(self, setting: float | None, bpp: float | None) -> dict[str, Any]:
         return {**self.base.stamp(setting, bpp), "enhancer": self.version(setting).rpartition(">")[2]}
 
-    def version(self, setting: Optional[float]) -> str:
+    def version(self, setting: float | None) -> str:
         assert self.card is not None
         return f"{self.base.version(setting)}>{self.card.sha256[:8]}"
 
 
-def get(name: str, alpha: Optional[float] = None) -> ImageCodec:
+def get(name: str, alpha: float | None = None) -> ImageCodec:
     """The codec called ``name``: ``odic:ALPHA``, ``odic`` (with ``alpha``, default 0), a classical
     one, or any of these ``+ENHANCER``."""
     base, plus, enhancer = name.rpartition("+")

@@ -17,8 +17,8 @@ import base64
 import html
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 import numpy as np
 from PIL import Image
@@ -35,7 +35,7 @@ class Panel:
     num_bytes: int
     bpp: float
     psnr: float
-    msssim: Optional[float]
+    msssim: float | None
     rgb: np.ndarray
     labels: tuple[tuple[str, float], ...] = ()
 
@@ -50,7 +50,7 @@ def code(image: LoadedImage, codec: str, bpp: float) -> tuple[str, bytes, np.nda
     return f"setting {coded.setting:g}", coded.data, coded.pixels
 
 
-def top5(observer: Optional[str], pictures: Sequence[np.ndarray]) -> list[tuple[tuple[str, float], ...]]:
+def top5(observer: str | None, pictures: Sequence[np.ndarray]) -> list[tuple[tuple[str, float], ...]]:
     """Each picture's five most likely ImageNet labels under ``observer`` (none without one)."""
     if observer is None:
         return [() for _ in pictures]
@@ -67,7 +67,7 @@ def top5(observer: Optional[str], pictures: Sequence[np.ndarray]) -> list[tuple[
             for ps, idx in zip(probabilities, indexes)]
 
 
-def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, observer: Optional[str] = None) -> list[Panel]:
+def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, observer: str | None = None) -> list[Panel]:
     from odic.metrics import measure
 
     results = []
@@ -87,7 +87,7 @@ def _data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def page(title: str, target_bpp: float, found: Sequence[Panel], observer: Optional[str]) -> str:
+def page(title: str, target_bpp: float, found: Sequence[Panel], observer: str | None) -> str:
     """The self-contained HTML page for ``found`` (the original first)."""
     original, coded = found[0], found[1:]
     cards = []

@@ -12,7 +12,6 @@ import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -22,8 +21,8 @@ from odic.codec import zoo
 from odic.codec.image import load_image
 from odic.data.files import find_images
 from odic.errors import ImageInputError, NoWeightsError, UnknownModelError
-from odic.metrics import measure
 from odic.fsutil import atomic_write_bytes
+from odic.metrics import measure
 
 SAMPLES = ("astronaut.png", "coffee.png", "chelsea.png")
 TILE_HEIGHT = 256
@@ -63,7 +62,7 @@ def _tile(rgb: np.ndarray, caption: str) -> Image.Image:
     return im
 
 
-def run_demo(images: Optional[Path], output: Path, quality: Optional[int] = None) -> list[DemoRow]:
+def run_demo(images: Path | None, output: Path, quality: int | None = None) -> list[DemoRow]:
     files = find_images(images) if images is not None else sample_images()
     if not files:
         raise ImageInputError(f"no images in {images}")

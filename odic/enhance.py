@@ -11,8 +11,6 @@ networks ship in ``odic/weights/`` with entries in its ``enhancers.json`` (read 
 
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 import torch
 from torch import Tensor, nn
@@ -39,7 +37,7 @@ class EnhanceNet(nn.Module):
         return x + self.body(x)
 
 
-def load_enhancer(name: Optional[str] = None) -> EnhanceNet:
+def load_enhancer(name: str | None = None) -> EnhanceNet:
     """An installed enhancer by name (default: the recognition-aware one), checked against its sha256."""
     cards = zoo.installed(zoo.EnhancerCard)
     wanted = [c for c in cards if c.name == name] if name else [c for c in cards if c.kind == "recognition"]

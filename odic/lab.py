@@ -11,7 +11,6 @@ import json
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -76,8 +75,8 @@ def train(
                                  "folder (sorted): they choose between networks (odic lab sweep --limit N)."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
-    init_from: Optional[Path] = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
-    deadline: Optional[datetime] = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "
+    init_from: Path | None = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
+    deadline: datetime | None = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "
                                                 "first step that ends after this local time."),
 ) -> None:
     """Train (or resume training) one model on images; see docs for the loss."""
@@ -100,12 +99,12 @@ def train(
 @lab.command("export")
 def export_cmd(
     checkpoint: Path = typer.Argument(..., help="A training checkpoint (last.ckpt)."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model; "
+    quality: int | None = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model; "
                                           "for a variable-rate model, export only this trained quality (default: all)."),
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
-    name: Optional[str] = typer.Option(None, "--name", help="File stem (default odic-a<α>-<model id>)."),
+    name: str | None = typer.Option(None, "--name", help="File stem (default odic-a<α>-<model id>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
-    kodak: Optional[Path] = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
+    kodak: Path | None = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
     half_size: list[str] = typer.Option([], "--half-size", help="Q:SOURCE ships quality Q as trained quality SOURCE "
                                         "coding the image at half size (repeatable; replaces a trained Q). "
                                         "For the lowest rates, where a half-size picture codes better."),
@@ -133,19 +132,19 @@ def export_cmd(
 def sweep(
     images: Path = typer.Option(..., "--images", help="Folder of images (compressed at native resolution)."),
     out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (the resumable cache), summary.csv, plots."),
-    labels: Optional[Path] = typer.Option(None, "--labels", help="labels.csv (file,class_index) for top-1 / top-5."),
+    labels: Path | None = typer.Option(None, "--labels", help="labels.csv (file,class_index) for top-1 / top-5."),
     codecs: str = typer.Option("jpeg,webp,odic:0", "--codecs", help="Comma-separated: jpeg, jpeg444, webp, avif, "
                                "jpeg2000, jpegxl, heic, odic:<alpha> (every installed quality)."),
     rates: str = typer.Option("", "--rates", help="Per-image target bpp for the classical codecs (a search per image); "
                               "empty: each codec's quality ladder, about 0.1–1.0 bpp, one encode each."),
-    input_size: Optional[int] = typer.Option(None, "--input-size", min=16, help="Resize + centre-crop every image to this "
+    input_size: int | None = typer.Option(None, "--input-size", min=16, help="Resize + centre-crop every image to this "
                                              "side before compressing (the protocol of papers that compress the network input)."),
     observers: str = typer.Option("", "--observers", help="Comma-separated judges: lite2, tflite:PATH, onnx:PATH."),
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
     qualities: str = typer.Option("", "--qualities", help="Comma-separated settings to run instead of each codec's ladder (odic: qualities; default: every installed one)."),
-    merge: Optional[Path] = typer.Option(None, "--merge", help="Folder of an earlier sweep of the same images and "
+    merge: Path | None = typer.Option(None, "--merge", help="Folder of an earlier sweep of the same images and "
                                          "observers: its summary rows that this sweep did not measure join this one's "
                                          "(summary, plots, BD-rate), e.g. after new weights replaced some qualities."),
 ) -> None:
@@ -188,7 +187,7 @@ def bench(
     images: Path = typer.Option(..., "--images", help="Folder of images (e.g. ../shared/data/kodak)."),
     limit: int = typer.Option(4, "--limit", min=1, help="Use the first K images."),
     codecs: str = typer.Option("jpeg,webp,avif,jpeg2000,jpegxl,heic", "--codecs", help="Classical codecs to time too."),
-    quality: Optional[int] = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
+    quality: int | None = typer.Option(None, "--quality", "-q", help="odic quality (default: the middle one)."),
     alpha: float = typer.Option(0.0, "--alpha", help="odic α."),
 ) -> None:
     """Encode / decode megapixels per second; odic against CompressAI's plain path on the same weights."""
@@ -226,7 +225,7 @@ def robustness(
     odic_alphas: str = typer.Option("0,1", "--odic", help="odic α values added as a family at their installed "
                                     "qualities (rates); empty for none."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the list."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the list."),
 ) -> None:
     """Top-1 of each observer under blur, noise, JPEG, JPEG 2000 and contrast loss at their level
     grids (Dodge & Karam 2016), with odic as a sixth family; plots per distortion."""

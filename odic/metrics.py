@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 import torch
@@ -89,13 +88,13 @@ def msssim_uint8(a: np.ndarray, b: np.ndarray) -> float:
 class Measurement:
     """The figures every report shares for one compressed image."""
 
-    bytes: Optional[int]
-    bpp: Optional[float]
+    bytes: int | None
+    bpp: float | None
     psnr: float
-    msssim: Optional[float]  # None below 11 px, where no SSIM window fits
+    msssim: float | None  # None below 11 px, where no SSIM window fits
 
 
-def measure(original: np.ndarray, data: Optional[bytes], decoded: np.ndarray) -> Measurement:
+def measure(original: np.ndarray, data: bytes | None, decoded: np.ndarray) -> Measurement:
     """Size and quality of one compressed (or, without data, distorted) image; bpp counts the
     original's pixels."""
     height, width = original.shape[:2]

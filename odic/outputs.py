@@ -14,8 +14,8 @@ Three rules, checked before any work starts:
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from PIL import Image
 
@@ -37,7 +37,7 @@ def _identity(path: Path) -> tuple[object, ...]:
     return ("inode", st.st_dev, st.st_ino)
 
 
-def check_plan(plan: Sequence[tuple[Optional[Path], Optional[Path]]], labels: Sequence[str]) -> None:
+def check_plan(plan: Sequence[tuple[Path | None, Path | None]], labels: Sequence[str]) -> None:
     """Refuse a plan of ``(input, output)`` pairs that would write over an input or write one
     output twice. ``None`` is standard input or output; ``labels`` name the inputs in messages.
     Each path is looked at once, so a tree of many thousand files is checked in linear time."""

@@ -14,8 +14,6 @@ the pipe.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from PIL import Image
 
 from odic import api
@@ -24,8 +22,8 @@ from odic import api
 class Compress:
     """PIL image → the image an odic decoder gives back after encoding it (same size and mode)."""
 
-    def __init__(self, observer: Optional[str] = None, *, alpha: Optional[float] = None,
-                 quality: Optional[float] = None, bpp: Optional[float] = None):
+    def __init__(self, observer: str | None = None, *, alpha: float | None = None,
+                 quality: float | None = None, bpp: float | None = None):
         self.alpha = api.resolve_alpha(alpha, observer)  # a bad argument fails here, not in a worker
         api.check_rate(quality, bpp)
         self.quality = quality

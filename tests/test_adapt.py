@@ -9,9 +9,9 @@ from PIL import Image
 
 from odic.observers import create_evaluator
 from odic.observers.adapted import load_adapted
+from odic.observers.timm_observers import create_observer
 from odic.train.adapt import AdaptConfig, adapt, compressed_pairs, distillation_loss, split_pair
 from odic.train.data import CropSampler
-from odic.observers.timm_observers import create_observer
 from tests.conftest import random_image, run_cli
 
 

@@ -177,7 +177,7 @@ def test_bad_image_inputs(tmp_path: Path) -> None:
 
 def test_sixteen_bit_palette_and_cmyk_inputs_convert(tmp_path: Path) -> None:
     wide = tmp_path / "wide.png"
-    Image.fromarray((random_image(12, 12, channels=1).astype(np.uint16) * 257)).save(wide)
+    Image.fromarray(random_image(12, 12, channels=1).astype(np.uint16) * 257).save(wide)
     r = run_cli("encode", str(wide))
     assert r.returncode == 0
     assert "odic: warning:" in r.stderr.decode() and "8 bits" in r.stderr.decode()

@@ -9,8 +9,8 @@ from PIL import Image
 
 import odic
 from odic.codec import bitstream, zoo
-from odic.codec.image import load_image
 from odic.codec.codec import Codec
+from odic.codec.image import load_image
 from odic.codec.models import get_architecture
 from odic.errors import BitstreamError, DecoderMismatchError, UnknownModelError
 from tests.conftest import random_image

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import odic
 from odic.codec import bitstream, rans, zoo
-from odic.train.models import create_model
 from odic.errors import CorruptDataError
+from odic.train.models import create_model
 from tests.conftest import random_image, shipped_weights
 
 EXAMPLES = int(os.environ.get("ODIC_FUZZ_EXAMPLES", "2000"))

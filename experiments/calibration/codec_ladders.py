@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from odic.baselines import get_codec, list_codecs
 from odic.codec.image import load_image
 from odic.data.files import find_images
-from PIL import Image
 
 GRID = {"jpeg2000": [0.05, 0.1, 0.2, 0.35, 0.6, 1.0]}
 DEFAULT_GRID = [1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90]

@@ -15,9 +15,9 @@ from __future__ import annotations
 import copy
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -47,7 +47,7 @@ class Encoded:
 
     data: bytes
     #: H × W × 3 uint8, only when asked for: it costs a synthesis pass, as much as a decode.
-    reconstruction: Optional[np.ndarray] = None
+    reconstruction: np.ndarray | None = None
 
     @property
     def num_bytes(self) -> int:
@@ -83,7 +83,7 @@ def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, til
     height, width = x.shape[-2:]
     if height <= tile + margin and width <= tile + margin:
         return transform(x)
-    result: Optional[Tensor] = None  # allocated once the first tile says its channels and type
+    result: Tensor | None = None  # allocated once the first tile says its channels and type
     for top in range(0, height, tile):
         for left in range(0, width, tile):
             t0, l0 = max(0, top - margin), max(0, left - margin)
@@ -98,7 +98,7 @@ def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, til
     return result
 
 
-def transform_device(device: Optional[str] = None) -> torch.device:
+def transform_device(device: str | None = None) -> torch.device:
     """Where the analysis and synthesis transforms run: ``device``, else ``$ODIC_DEVICE``, else the CPU.
 
     Only the two heavy transforms move: the hyper-transforms, the float64 hyper-synthesis and the
@@ -171,7 +171,7 @@ class Codec:
 
     def __init__(
         self, model: Hyperprior, arch: Architecture, model_id: bytes, alpha: float, quality: float,
-        level: Level = 0, resample: int = 1, device: Optional[str] = None,
+        level: Level = 0, resample: int = 1, device: str | None = None,
     ):
         self.model = model.eval().to(memory_format=torch.channels_last)
         self.arch = arch
@@ -214,7 +214,7 @@ class Codec:
         hp, wp = -(-height // s) * s, -(-width // s) * s
         return (hp // s, wp // s), (hp // ys, wp // ys)
 
-    def _gaussian_params(self, z_hat: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+    def _gaussian_params(self, z_hat: Tensor) -> tuple[Tensor, Tensor | None]:
         # Tiled as the transforms are (in hyper-latents, 4 latents each): its float64 output and
         # activations would otherwise take about 25 MB per megapixel. Encoder and decoder tile alike.
         def h_s(z: Tensor) -> Tensor:

@@ -18,7 +18,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -26,7 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from odic.errors import ImageInputError, ImageTooLargeError
 
 DEFAULT_MAX_PIXELS = 64_000_000
-ImageSource = Union[str, Path, bytes, BinaryIO, Image.Image, np.ndarray]
+ImageSource = str | Path | bytes | BinaryIO | Image.Image | np.ndarray
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _SIXTEEN_BIT = {"I;16", "I;16B", "I;16L", "I;16N", "I"}
@@ -50,7 +50,7 @@ class LoadedImage:
         return int(self.rgb.shape[1])
 
 
-def _open(source: Union[str, Path, bytes, BinaryIO]) -> Image.Image:
+def _open(source: str | Path | bytes | BinaryIO) -> Image.Image:
     stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     try:
         return Image.open(stream)

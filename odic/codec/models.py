@@ -8,8 +8,8 @@ builds CompressAI subclasses with the same layers and state-dict keys under the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import torch
 from torch import Tensor
@@ -19,7 +19,7 @@ from odic.codec.nets import NoGain, RateGain
 from odic.registry import Registry
 
 #: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
-SplitParams = Callable[[Tensor], tuple[Tensor, Optional[Tensor]]]
+SplitParams = Callable[[Tensor], tuple[Tensor, Tensor | None]]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def list_architectures() -> list[str]:
     return sorted(_ARCHITECTURES.names())
 
 
-def create_coder(name: str, N: int, M: int, state: Optional[dict[str, Tensor]] = None) -> nets.Hyperprior:
+def create_coder(name: str, N: int, M: int, state: dict[str, Tensor] | None = None) -> nets.Hyperprior:
     """The inference network of a registered architecture, with the weights of ``state`` (a
     CompressAI state dict, e.g. a shipped file's or a training model's) when given."""
     coder = get_architecture(name).coder(N, M)

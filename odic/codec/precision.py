@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import ContextManager
 
 import torch
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cpu_has_bf16() -> bool:
     try:
         flags = Path("/proc/cpuinfo").read_text()
@@ -37,7 +37,7 @@ def fast_enabled(device: torch.device | str = "cpu") -> bool:
     return cpu_has_bf16()
 
 
-def fast_context(device: torch.device | str = "cpu", enabled: bool | None = None) -> ContextManager:
+def fast_context(device: torch.device | str = "cpu", enabled: bool | None = None) -> AbstractContextManager:
     """Autocast context for the heavy transforms (a no-op when bf16 is off)."""
     dev = torch.device(device)
     on = fast_enabled(dev) if enabled is None else enabled

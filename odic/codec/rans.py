@@ -11,7 +11,7 @@ needs nothing of CompressAI at run time (:mod:`odic.codec.nets`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -76,12 +76,12 @@ def scale_indexes(scales: Tensor, conditional: GaussianConditional) -> Tensor:
     return torch.bucketize(scales.contiguous(), conditional.scale_table[:-1].contiguous(), out_int32=True)
 
 
-def symbols_of(x: Tensor, means: Optional[Tensor]) -> Tensor:
+def symbols_of(x: Tensor, means: Tensor | None) -> Tensor:
     """The integers coded for ``x``: rounded, counted from ``means`` (``EntropyModel.quantize``)."""
     return torch.round(x if means is None else x - means).int()
 
 
-def values_of(symbols: Tensor, means: Optional[Tensor]) -> Tensor:
+def values_of(symbols: Tensor, means: Tensor | None) -> Tensor:
     """The decoded latent: ``EntropyModel.dequantize``."""
     return symbols.float() if means is None else symbols.to(means.dtype) + means
 

@@ -10,7 +10,7 @@ network and picture size; each try runs only the gains, the hyperprior and the e
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -32,7 +32,7 @@ def encode_to_size(image: LoadedImage, alpha: float, max_bytes: int, reconstruct
     x = pixels_tensor(image.rgb)
     latents: dict[tuple[int, int], torch.Tensor] = {}
 
-    def attempt(step: int) -> Optional[Encoded]:
+    def attempt(step: int) -> Encoded | None:
         try:
             codec: Codec = zoo.load(zoo.find(alpha, step / QUALITY_STEPS))
         except UnknownModelError:  # no network reaches this quality (single-rate networks)
@@ -54,7 +54,7 @@ def encode_to_size(image: LoadedImage, alpha: float, max_bytes: int, reconstruct
     return _highest(range(steps[fits], steps[fits + 1]), attempt, best)[1]
 
 
-def _highest(steps: Sequence[int], attempt: Callable[[int], Optional[Encoded]], first: Encoded) -> tuple[int, Encoded]:
+def _highest(steps: Sequence[int], attempt: Callable[[int], Encoded | None], first: Encoded) -> tuple[int, Encoded]:
     """The last of ``steps`` (rising rates) whose file fits and that file, by bisection, given
     that the first fits with file ``first``. ``attempt`` gives a file that fits, or None."""
     fits, beyond, best = 0, len(steps), first

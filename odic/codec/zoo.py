@@ -27,7 +27,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from odic.codec.bitstream import QUALITY_STEPS
 from odic.errors import NoWeightsError, UnknownModelError, WeightsIntegrityError
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from compressai.models.base import CompressionModel
 
     from odic.codec.codec import Codec
-    from odic.codec.nets import Level
-    from odic.codec.nets import Hyperprior
+    from odic.codec.nets import Hyperprior, Level
 
 MANIFEST = "manifest.json"
 #: The JPEG enhancers' manifest (odic enhance), beside the codecs' in the same directories.
@@ -63,7 +62,7 @@ class WeightsRecord:
     steps: int = 0
     wall_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
-    path: Optional[Path] = field(default=None, compare=False)
+    path: Path | None = field(default=None, compare=False)
 
     @classmethod
     def from_json(cls: type[R], entry: dict[str, Any], directory: Path) -> R:
@@ -149,7 +148,7 @@ class EnhancerCard(WeightsRecord):
     codec: str
     qualities: list[int]
     #: The classifier of a recognition enhancer's feature loss.
-    observer: Optional[str] = None
+    observer: str | None = None
 
 
 def search_dirs() -> list[Path]:
@@ -179,7 +178,7 @@ def shipped(alpha: float) -> list[ModelCard]:
     return same_alpha
 
 
-def find(alpha: float = 0.0, quality: Optional[float] = None) -> ModelCard:
+def find(alpha: float = 0.0, quality: float | None = None) -> ModelCard:
     """The model for an observer weight α and a quality.
 
     Without ``quality`` the middle quality for that α is used (α as :func:`shipped` takes it).
@@ -334,7 +333,7 @@ def export(
     model: CompressionModel,
     directory: Path,
     *,
-    name: Optional[str] = None,
+    name: str | None = None,
     architecture: str,
     N: int,
     M: int,

@@ -28,7 +28,6 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Optional
 
 from rich.progress import (
     BarColumn,
@@ -57,8 +56,8 @@ class Settings:
 
     codec: str = "odic"
     alpha: float = 0.0
-    quality: Optional[float] = None
-    target_bpp: Optional[float] = None
+    quality: float | None = None
+    target_bpp: float | None = None
 
     @property
     def image_codec(self) -> codecs.ImageCodec:
@@ -105,7 +104,7 @@ def _compress_one(source: Path, settings: Settings) -> tuple[bytes, dict]:
     }
 
 
-def _worker(args: tuple[Path, Settings]) -> tuple[Optional[bytes], dict]:
+def _worker(args: tuple[Path, Settings]) -> tuple[bytes | None, dict]:
     source, settings = args
     try:
         return _compress_one(source, settings)
@@ -140,8 +139,8 @@ def read_manifest(root: Path) -> dict[str, dict]:
     return entries
 
 
-def _complete(dst: Path, entry: Optional[dict], out_rel: str, wanted: Optional[dict] = None,
-              source_sha256: Optional[str] = None) -> bool:
+def _complete(dst: Path, entry: dict | None, out_rel: str, wanted: dict | None = None,
+              source_sha256: str | None = None) -> bool:
     """Whether ``out_rel`` holds the whole file of ``entry``, coded as ``wanted`` from that source."""
     target = dst / out_rel
     if entry is None or entry["file"] != out_rel or not target.exists() or target.stat().st_size != entry["bytes"]:
@@ -158,8 +157,8 @@ def compress_dataset(
     *,
     codec: str = "odic",
     alpha: float = 0.0,
-    quality: Optional[float] = None,
-    target_bpp: Optional[float] = None,
+    quality: float | None = None,
+    target_bpp: float | None = None,
     workers: int = 1,
     engine: str = "local",
     progress: bool = False,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".ppm", ".pgm"})
 
@@ -24,7 +24,7 @@ class Input:
     ``path`` is ``None`` for standard input.
     """
 
-    path: Optional[Path]
+    path: Path | None
     relative: Path
 
     @property

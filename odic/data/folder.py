@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from PIL import Image
 from torch.utils.data import Dataset
@@ -20,8 +21,8 @@ class CompressedImageFolder(Dataset):
     folder names → 0, 1, …), like torchvision's ``ImageFolder``.
     """
 
-    def __init__(self, root: Path, labels: Optional[Path] = None,
-                 transform: Optional[Callable[[Image.Image], Any]] = None):
+    def __init__(self, root: Path, labels: Path | None = None,
+                 transform: Callable[[Image.Image], Any] | None = None):
         self.root = Path(root)
         self.entries = [entry for _, entry in sorted(read_manifest(self.root).items())]
         self.transform = transform

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 import torch
 from PIL import Image
@@ -20,7 +20,7 @@ class Labelled:
     label: int
 
 
-def read_labels(csv_path: Path, images: Optional[Path] = None) -> list[Labelled]:
+def read_labels(csv_path: Path, images: Path | None = None) -> list[Labelled]:
     """Rows ``file,class_index,…`` of ``labels.csv``; files resolved against ``images``."""
     root = images if images is not None else csv_path.parent
     with open(csv_path, newline="") as f:

@@ -10,10 +10,10 @@ path adds or saves.
 from __future__ import annotations
 
 import time
-from functools import partial
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -22,8 +22,8 @@ from PIL import Image
 from odic.baselines import get_codec
 from odic.codec import zoo
 from odic.codec.image import load_image
-from odic.train.models import create_model
 from odic.codec.zoo import ModelCard
+from odic.train.models import create_model
 
 
 @dataclass(frozen=True)

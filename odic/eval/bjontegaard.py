@@ -9,7 +9,7 @@ Quality may be PSNR, MS-SSIM (in dB: −10·log10(1 − MS-SSIM)) or top-1 accur
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -21,7 +21,7 @@ def msssim_db(value: float) -> float:
 
 def bd_rate(ref_rate: Sequence[float], ref_quality: Sequence[float],
             test_rate: Sequence[float], test_quality: Sequence[float],
-            rates: Optional[tuple[float, float]] = None) -> float:
+            rates: tuple[float, float] | None = None) -> float:
     """BD-rate in percent; NaN when the curves share no quality range or have < 4 points.
 
     ``rates = (low, high)`` bpp narrows the integral to the qualities the reference reaches between

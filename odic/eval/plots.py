@@ -8,8 +8,8 @@ MS-SSIM is drawn in dB, −10·log10(1 − MS-SSIM), where linear MS-SSIM bunche
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import matplotlib
 

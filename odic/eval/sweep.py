@@ -15,10 +15,11 @@ import dataclasses
 import json
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Optional, Sequence, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image
@@ -42,14 +43,14 @@ class Job:
     """One cell of the sweep: an image, a codec and its setting."""
 
     image: Path
-    label: Optional[int]
+    label: int | None
     codec: str  # "jpeg", "webp", … or "odic:<alpha>"
     setting: float
     #: True: ``setting`` is a per-image target bpp, reached by searching the codec's quality;
     #: False: it is the codec's own quality setting (odic: its quality index), one encode.
     target_bpp: bool = False
     #: The ``--input-size`` protocol: resize and centre-crop to this side before compressing.
-    input_size: Optional[int] = None
+    input_size: int | None = None
     #: odic: the weights' sha256 prefix (and "/2" for a half-size quality), so records of replaced
     #: weights, or of a quality that changed how it codes, are never reused.
     model: str = ""
@@ -65,7 +66,7 @@ class Job:
 
 
 def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float] = (),
-         input_size: Optional[int] = None, qualities: Sequence[float] = ()) -> list[Job]:
+         input_size: int | None = None, qualities: Sequence[float] = ()) -> list[Job]:
     """All jobs in a deterministic order.
 
     Classical codecs run at each target bpp in ``rates`` or, without rates, at their quality
@@ -80,7 +81,7 @@ def plan(items: Sequence[Labelled], codecs: Sequence[str], rates: Sequence[float
     return [job for codec in codecs for job in _codec_jobs(items, codec, rates, input_size, qualities)]
 
 
-def _codec_jobs(items: Sequence[Labelled], name: str, rates: Sequence[float], input_size: Optional[int],
+def _codec_jobs(items: Sequence[Labelled], name: str, rates: Sequence[float], input_size: int | None,
                 qualities: Sequence[float] = ()) -> list[Job]:
     if is_distortion(name):
         return [Job(item.path, item.label, name, level, False, input_size)
@@ -116,7 +117,7 @@ def network_input(rgb: np.ndarray, size: int) -> np.ndarray:
     return resized[top : top + size, left : left + size]
 
 
-def compress(job: Job, rgb: np.ndarray) -> tuple[Optional[bytes], np.ndarray]:
+def compress(job: Job, rgb: np.ndarray) -> tuple[bytes | None, np.ndarray]:
     """(compressed bytes, decoded image) of one job's codec at its setting; a distortion has
     no bytes. odic at a target bpp codes at the highest quality of its α whose file fits."""
     if is_distortion(job.codec):
@@ -183,7 +184,7 @@ def run(jobs: Sequence[Job], observers: Sequence[str], out: Path, workers: int =
     return out / RECORDS
 
 
-def summarize(out: Path, observers: Sequence[str], jobs: Optional[Sequence[Job]] = None) -> list[dict]:
+def summarize(out: Path, observers: Sequence[str], jobs: Sequence[Job] | None = None) -> list[dict]:
     """Mean bpp / PSNR / MS-SSIM / top-1 / top-5 per (codec, setting) → ``summary.csv``.
 
     With ``jobs``, only their records count: the cache may also hold other images or the
@@ -255,8 +256,8 @@ def merge(rows: Sequence[dict], earlier: Path) -> list[dict]:
     return sorted([*kept, *rows], key=_order)
 
 
-def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str], codecs: Optional[Sequence[str]] = None,
-             rates: Optional[tuple[float, float]] = None) -> list[dict]:
+def bd_table(rows: Sequence[dict], reference: str, metrics: Sequence[str], codecs: Sequence[str] | None = None,
+             rates: tuple[float, float] | None = None) -> list[dict]:
     """BD-rate (%) of every codec (or of ``codecs``) against ``reference`` for each quality metric,
     optionally over the qualities the reference reaches within ``rates`` (see :func:`bd_rate`)."""
     by_codec: dict[str, list[dict]] = defaultdict(list)

@@ -5,8 +5,9 @@ or timm name (``lite2``), ``tflite:PATH``, ``onnx:PATH`` or ``adapted:PATH``. Ea
 ``name`` and ``classify(images) -> logits`` over the 1000 ILSVRC classes.
 """
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, Union
+from typing import Protocol
 
 from PIL import Image
 from torch import Tensor
@@ -31,11 +32,11 @@ def _adapted(path: Path) -> FeatureObserver:
     return load_adapted(path)
 
 
-_PREFIXES: dict[str, Callable[[Path], Union[FeatureObserver, TFLiteObserver, OnnxObserver]]] = {
+_PREFIXES: dict[str, Callable[[Path], FeatureObserver | TFLiteObserver | OnnxObserver]] = {
     "tflite": TFLiteObserver, "onnx": OnnxObserver, "adapted": _adapted}
 
 
-def create_evaluator(spec: str) -> Union[FeatureObserver, TFLiteObserver, OnnxObserver]:
+def create_evaluator(spec: str) -> FeatureObserver | TFLiteObserver | OnnxObserver:
     """A judge from its spec: ``lite2`` (registry or timm name), ``tflite:PATH``, ``onnx:PATH``,
     or ``adapted:PATH`` (a file written by ``odic lab adapt-observer``)."""
     kind, _, path = spec.partition(":")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import torch
 
@@ -15,7 +14,7 @@ from odic.observers.timm_observers import FeatureObserver, create_observer
 FORMAT = "odic-adapted-observer/1"
 
 
-def load_adapted(path: Path, name: Optional[str] = None) -> FeatureObserver:
+def load_adapted(path: Path, name: str | None = None) -> FeatureObserver:
     """An adapted observer file as a frozen observer (its base network, adapted weights)."""
     try:
         state = torch.load(path, map_location="cpu", weights_only=False)

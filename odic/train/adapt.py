@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -39,7 +40,6 @@ from odic.observers.adapted import FORMAT
 from odic.observers.timm_observers import FeatureObserver, create_observer, feature_distance
 from odic.train.data import CropSampler
 from odic.train.runner import Runner
-
 
 
 @dataclass

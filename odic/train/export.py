@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import torch
@@ -75,8 +74,8 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
         path, state = parent, torch.load(parent, map_location="cpu", weights_only=False)
 
 
-def _rates(cfg: dict, model: GainedHyperprior, quality: Optional[int],
-           half_size: Optional[dict[int, int]] = None) -> list[zoo.Rate]:
+def _rates(cfg: dict, model: GainedHyperprior, quality: int | None,
+           half_size: dict[int, int] | None = None) -> list[zoo.Rate]:
     """The operating points to export from a run's config.
 
     A variable-rate run exports all its trained qualities, or only ``quality`` (one operating
@@ -110,12 +109,12 @@ def _rates(cfg: dict, model: GainedHyperprior, quality: Optional[int],
 def export_checkpoint(
     checkpoint: Path,
     weights_dir: Path,
-    quality: Optional[int] = None,
+    quality: int | None = None,
     *,
-    name: Optional[str] = None,
+    name: str | None = None,
     half: bool = True,
-    kodak: Optional[Path] = None,
-    half_size: Optional[dict[int, int]] = None,
+    kodak: Path | None = None,
+    half_size: dict[int, int] | None = None,
 ) -> list[zoo.ModelCard]:
     state, model = load_checkpoint(checkpoint)
     cfg = state["config"]

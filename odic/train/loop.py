@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import torch
 import torch.distributed as dist
@@ -77,7 +77,7 @@ class TrainConfig:
     hold_out: int = 0
     device: str = "cpu"
     threads: int = 0
-    init_from: Optional[str] = None
+    init_from: str | None = None
     checkpoint_every: int = 100
     validate_every: int = 500
     log_every: int = 25
@@ -157,10 +157,10 @@ class Trainer(Runner):
         #: sha256 of the ``init_from`` file when training began: that path may later hold another
         #: network (a shipped file, overwritten by this run's own export), and the lineage must not
         #: follow it there.
-        self.init_sha256: Optional[str] = None
+        self.init_sha256: str | None = None
         #: Where ``init_from`` is a shipped weights file (a bare state dict), the lineage its
         #: manifest entry records when training begins: exporting this run replaces that entry.
-        self.init_lineage: Optional[list[dict]] = None
+        self.init_lineage: list[dict] | None = None
         if not self.resume(self.device) and cfg.init_from:
             self._init_from(Path(cfg.init_from))
 
@@ -319,7 +319,7 @@ def _init_distributed(device: str) -> tuple[int, int]:
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
 
-def train(cfg: TrainConfig, progress: bool = True, deadline: Optional[float] = None) -> Trainer:
+def train(cfg: TrainConfig, progress: bool = True, deadline: float | None = None) -> Trainer:
     trainer = Trainer(cfg)
     trainer.run(progress, deadline=deadline)
     return trainer

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, cast
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -64,7 +64,7 @@ class LossTerms:
 
 
 class ObserverLoss(nn.Module):
-    def __init__(self, alpha: float, observer: Optional[FeatureObserver], feature_scale: float, anchor: float = 0.0,
+    def __init__(self, alpha: float, observer: FeatureObserver | None, feature_scale: float, anchor: float = 0.0,
                  view_scale: float = 1.0, pixel: float = 0.0, human_pixel: float = 0.0):
         super().__init__()
         if not 0.0 <= alpha <= 1.0:

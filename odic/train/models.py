@@ -12,8 +12,8 @@ the weights manifest uses, timm's ``@register_model`` / ``create_model`` pattern
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Callable, ContextManager, Optional
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import torch
 from compressai.models import MeanScaleHyperprior, ScaleHyperprior
@@ -52,14 +52,14 @@ class GainedHyperprior(CompressionModel):
     """
 
     rate_gain: RateGain | NoGain
-    fast: ContextManager
+    fast: AbstractContextManager
 
     @staticmethod
     def hyper_input(y: Tensor) -> Tensor:
         return y
 
     @staticmethod
-    def split_params(params: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+    def split_params(params: Tensor) -> tuple[Tensor, Tensor | None]:
         return split_mean_scale(params)
 
     def _gained(self, rate_gain: RateGain | NoGain) -> None:
@@ -72,7 +72,7 @@ class GainedHyperprior(CompressionModel):
             y = self.g_a(x)
         return self.rate_gain.scale(y.float(), level)
 
-    def hyperprior(self, y: Tensor) -> tuple[Tensor, Tensor, Optional[Tensor]]:
+    def hyperprior(self, y: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
         """``(z likelihoods, scales, means)`` of the Gaussian that codes ``y``."""
         with self.fast:
             z = self.h_a(self.hyper_input(y))
@@ -115,7 +115,7 @@ class GainedScaleHyperprior(GainedHyperprior, ScaleHyperprior):
         return y.abs()
 
     @staticmethod
-    def split_params(params: Tensor) -> tuple[Tensor, Optional[Tensor]]:
+    def split_params(params: Tensor) -> tuple[Tensor, Tensor | None]:
         return split_scale_only(params)
 
 

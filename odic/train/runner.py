@@ -14,7 +14,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import torch
 from rich.progress import (
@@ -91,7 +91,7 @@ class Runner(ABC):
             with open(self.log_path, "a") as f:
                 f.write(json.dumps(record) + "\n")
 
-    def run(self, progress: bool = False, until: Optional[int] = None, deadline: Optional[float] = None) -> None:
+    def run(self, progress: bool = False, until: int | None = None, deadline: float | None = None) -> None:
         """Train to ``steps``, or stop early after step ``until`` or at the first step that ends past
         ``deadline`` (a ``time.time()`` value). Either way the run is checkpointed and resumable."""
         last = self.steps if until is None else min(until, self.steps)
