@@ -40,16 +40,16 @@ measure experiments/kodak "$RUNS/sweep-kodak" jpeg,jpeg444,webp,webp-half,avif,j
 # (b) imagenet-1000 rate–accuracy at native resolution, 125 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
 measure experiments/imagenet "$RUNS/sweep-imagenet" jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
-  "${IMAGENET[@]}" --limit 125 --observers $LITE2,$MNV2,$MNV1,$ONNX
+  "${IMAGENET[@]}" --limit 125 --judges $LITE2,$MNV2,$MNV1,$ONNX
 
 # (b2) The machine-observer target of issue 3 on all 500 images (contains (b)'s 125): only the
 # codecs and observers it names.
 measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,odic:0,odic:1 \
-  "${IMAGENET[@]}" --observers $LITE2,$MNV2
+  "${IMAGENET[@]}" --judges $LITE2,$MNV2
 
 # (c) The same at the network input (--input-size 224: resize + centre crop, then compress).
 measure experiments/imagenet-224 "$RUNS/sweep-imagenet-224" jpeg,webp,$ODIC \
-  "${IMAGENET[@]}" --limit 100 --input-size 224 --observers $LITE2,$MNV2
+  "${IMAGENET[@]}" --limit 100 --input-size 224 --judges $LITE2,$MNV2
 
 # (d) The α trade-off at one mid rate: trains its five networks from the shipped α = 0.5 one
 #     (about 45 min on 2 cores; resumable), then measures them.

@@ -10,7 +10,7 @@ IMAGENET=(--images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet
 
 # 1. Distortion robustness (experiments/robustness/README.md).
 robustness() {
-odic lab robustness "${IMAGENET[@]}" --observers lite0,lite2,$MNV2 --limit 50 --out "$RUNS/robustness" --workers "$WORKERS"
+odic lab robustness "${IMAGENET[@]}" --judges lite0,lite2,$MNV2 --limit 50 --out "$RUNS/robustness" --workers "$WORKERS"
 cp "$RUNS"/robustness/{summary.csv,*.png} experiments/robustness/
 }
 
@@ -20,12 +20,12 @@ mkdir -p "$RUNS/adapt"
 SPECS=()
 for codec in jpeg webp odic:0; do
   file="$RUNS/adapt/lite0-${codec/:/}.pt"
-  [ -f "$file" ] || odic lab adapt-observer --observer lite0 --codec $codec --rate 0.25 --train ../shared/data/train \
+  [ -f "$file" ] || odic lab adapt-classifier --classifier lite0 --codec $codec --rate 0.25 --train ../shared/data/train \
     --steps 100 --out "$file"
   SPECS+=("$codec=adapted:$file")
 done
 JUDGES=lite0$(printf ',%s' "${SPECS[@]#*=}")
-odic lab sweep "${IMAGENET[@]}" --limit 125 --codecs original,jpeg,webp,odic:0 --rates 0.25 --observers "$JUDGES" \
+odic lab sweep "${IMAGENET[@]}" --limit 125 --codecs original,jpeg,webp,odic:0 --rates 0.25 --judges "$JUDGES" \
   --out "$RUNS/sweep-adapt" --workers "$WORKERS"
 python experiments/adaptation/table.py "$RUNS/sweep-adapt" experiments/adaptation lite0 "${SPECS[@]}"
 }
@@ -38,7 +38,7 @@ for kind in plain recognition; do
 done
 CODECS=jpeg,jpeg+jpeg-plain,jpeg+jpeg-recognition
 odic lab sweep "${IMAGENET[@]}" --limit 125 --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-imagenet" \
-  --observers lite2,$MNV2,onnx:../shared/observers/mobilenetv2-12-int8.onnx --workers "$WORKERS"
+  --judges lite2,$MNV2,onnx:../shared/observers/mobilenetv2-12-int8.onnx --workers "$WORKERS"
 odic lab sweep --images ../shared/data/kodak --codecs $CODECS --rates 0.25,0.5 --out "$RUNS/sweep-enhance-kodak" --workers "$WORKERS"
 cp "$RUNS/sweep-enhance-imagenet/summary.csv" experiments/enhance/imagenet-summary.csv
 cp "$RUNS/sweep-enhance-kodak/summary.csv" experiments/enhance/kodak-summary.csv

@@ -521,8 +521,8 @@ def compare(
     bpp: float = typer.Option(0.25, "--bpp", min=0.01, help="Target rate: every codec at about this file size."),
     codecs: str = typer.Option("odic:0,odic:1,avif,webp,jpeg", "--codecs", help="Comma-separated: odic:ALPHA or a "
                                "classical codec (jpeg, webp, avif, jpeg2000, jpegxl, heic)."),
-    observer: str | None = typer.Option(None, "--observer", help="A classifier for top-5 labels under each picture "
-                                           "(lite2, tflite:PATH, onnx:PATH; needs the 'observers' extra)."),
+    classifier: str | None = typer.Option(None, "--classifier", help="A classifier for top-5 labels under each "
+                                          "picture (lite2, tflite:PATH, onnx:PATH; needs the 'observers' extra)."),
     output: Path = typer.Option(Path("compare.html"), "-o", "--output", help="The HTML page to write."),
     force: bool = _force_option(),
 ) -> None:
@@ -535,10 +535,10 @@ def compare(
         if output.exists() and not force:
             raise OdicError(f"{output} exists (--force replaces it)")
         loaded = load_image(image.read_bytes())
-        found = panels(loaded, [c for c in codecs.split(",") if c], bpp, observer)
+        found = panels(loaded, [c for c in codecs.split(",") if c], bpp, classifier)
     except (OdicError, OSError, ValueError) as e:
         fail(str(e))
-    atomic_write_bytes(output, page(image.name, bpp, found, observer).encode())
+    atomic_write_bytes(output, page(image.name, bpp, found, classifier).encode())
     for p in found[1:]:
         err.print(f"{p.codec:10s} {p.setting:14s} {p.num_bytes:8,d} bytes {p.bpp:.3f} bpp  PSNR {p.psnr:.2f}  MS-SSIM "
                   + ("–" if p.msssim is None else f"{p.msssim:.4f}"), markup=False)

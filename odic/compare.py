@@ -50,16 +50,16 @@ def code(image: LoadedImage, codec: str, bpp: float) -> tuple[str, bytes, np.nda
     return f"setting {coded.setting:g}", coded.data, coded.pixels
 
 
-def top5(observer: str | None, pictures: Sequence[np.ndarray]) -> list[tuple[tuple[str, float], ...]]:
-    """Each picture's five most likely ImageNet labels under ``observer`` (none without one)."""
-    if observer is None:
+def top5(classifier: str | None, pictures: Sequence[np.ndarray]) -> list[tuple[tuple[str, float], ...]]:
+    """Each picture's five most likely ImageNet labels under ``classifier`` (none without one)."""
+    if classifier is None:
         return [() for _ in pictures]
     import torch
     from timm.data import ImageNetInfo
 
     from odic.observers import create_evaluator
 
-    judge = create_evaluator(observer)
+    judge = create_evaluator(classifier)
     names = ImageNetInfo()
     logits = judge.classify([Image.fromarray(p) for p in pictures])
     probabilities, indexes = torch.softmax(logits.float(), dim=1).topk(5, dim=1)
@@ -67,7 +67,7 @@ def top5(observer: str | None, pictures: Sequence[np.ndarray]) -> list[tuple[tup
             for ps, idx in zip(probabilities, indexes)]
 
 
-def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, observer: str | None = None) -> list[Panel]:
+def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, classifier: str | None = None) -> list[Panel]:
     from odic.metrics import measure
 
     results = []
@@ -75,7 +75,7 @@ def panels(image: LoadedImage, codecs: Sequence[str], bpp: float, observer: str 
         setting, data, decoded = code(image, codec, bpp)
         m = measure(image.rgb, data, decoded)
         results.append((codec, setting, data, decoded, m))
-    labels = top5(observer, [image.rgb] + [r[3] for r in results])
+    labels = top5(classifier, [image.rgb] + [r[3] for r in results])
     original = Panel("original", "", 0, 0.0, float("inf"), 1.0, image.rgb, labels[0])
     return [original] + [Panel(codec, setting, len(data), m.bpp or 0.0, m.psnr, m.msssim, decoded, found)
                          for (codec, setting, data, decoded, m), found in zip(results, labels[1:])]
@@ -87,7 +87,7 @@ def _data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def page(title: str, target_bpp: float, found: Sequence[Panel], observer: str | None) -> str:
+def page(title: str, target_bpp: float, found: Sequence[Panel], classifier: str | None) -> str:
     """The self-contained HTML page for ``found`` (the original first)."""
     original, coded = found[0], found[1:]
     cards = []
@@ -100,7 +100,7 @@ def page(title: str, target_bpp: float, found: Sequence[Panel], observer: str | 
                      f'alt="{html.escape(p.codec)}"></div><figcaption><b>{html.escape(p.codec)}</b> {figures}'
                      f'{"<ol>" + labels + "</ol>" if labels else ""}</figcaption></figure>')
     options = "".join(f'<option value="{i + 1}">{html.escape(p.codec)}</option>' for i, p in enumerate(coded))
-    note = (f"top-5 labels: {html.escape(observer)}" if observer else "no classifier (give --observer for top-5 labels)")
+    note = (f"top-5 labels: {html.escape(classifier)}" if classifier else "no classifier (give --classifier for top-5 labels)")
     return PAGE.format(title=html.escape(title), bpp=target_bpp, note=note, panels="".join(cards), options=options,
                        original=json.dumps(_data_uri(original.rgb)))
 

@@ -52,7 +52,8 @@ def train(
     batch: int = typer.Option(8, "--batch"),
     lr: float = typer.Option(1e-4, "--lr", help="Peak learning rate (warm-up, then cosine decay)."),
     warmup: int = typer.Option(200, "--warmup", help="Linear warm-up steps; short fine-tunes want fewer."),
-    observer: str = typer.Option("lite0", "--observer", help="Feature observer for α > 0."),
+    classifier: str = typer.Option("lite0", "--classifier", help="The classifier whose features the machine term "
+                                   "compares (α > 0): lite0 or a timm name."),
     feature_scale: float = typer.Option(1.0, "--feature-scale", help="Calibration of D_feat against 1 − MS-SSIM."),
     anchor: float = typer.Option(0.0, "--anchor", min=0.0, help="Weight of 1 − MS-SSIM kept inside the machine term "
                                  "(ties α > 0 outputs to the pixels; see odic/train/loss.py)."),
@@ -85,7 +86,7 @@ def train(
 
     config = TrainConfig(
         out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha, architecture=architecture, N=n, M=m,
-        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=observer, feature_scale=feature_scale,
+        steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=classifier, feature_scale=feature_scale,
         anchor=anchor, view_scale=view_scale, pixel=pixel, human_pixel=human_pixel,
         gain_lr=gain_lr, quantize=quantize.value, seed=seed, hold_out=hold_out,
         device=device, threads=threads, init_from=str(init_from) if init_from else None,
@@ -139,7 +140,8 @@ def sweep(
                               "empty: each codec's quality ladder, about 0.1–1.0 bpp, one encode each."),
     input_size: int | None = typer.Option(None, "--input-size", min=16, help="Resize + centre-crop every image to this "
                                              "side before compressing (the protocol of papers that compress the network input)."),
-    observers: str = typer.Option("", "--observers", help="Comma-separated judges: lite2, tflite:PATH, onnx:PATH."),
+    judge_specs: str = typer.Option("", "--judges", help="Comma-separated classifiers that judge the decoded images: "
+                               "lite2, tflite:PATH, onnx:PATH, adapted:PATH."),
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
@@ -155,7 +157,7 @@ def sweep(
 
     items = read_labels(labels, images) if labels else [Labelled(p, None) for p in find_images(images)]  # type: ignore[arg-type]
     items = sweeps.spread(items, limit) if limit else items
-    judges = [s for s in observers.split(",") if s]
+    judges = [s for s in judge_specs.split(",") if s]
     try:
         jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size,
                            [float(q) for q in qualities.split(",") if q])
@@ -218,7 +220,7 @@ def bench(
 def robustness(
     images: Path = typer.Option(..., "--images", help="Folder of images (distorted at native resolution)."),
     labels: Path = typer.Option(..., "--labels", help="labels.csv (file,class_index)."),
-    observers: str = typer.Option(..., "--observers", help="Comma-separated judges: lite0, lite2, tflite:PATH, onnx:PATH."),
+    judge_specs: str = typer.Option(..., "--judges", help="Comma-separated classifiers: lite0, lite2, tflite:PATH, onnx:PATH."),
     out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (resumable), summary.csv, one plot per distortion."),
     distortions: str = typer.Option("blur,noise,jpeg-quality,jpeg2000-psnr,contrast", "--distortions", help="Comma-separated "
                                     "distortions, each run at its whole level grid."),
@@ -235,7 +237,7 @@ def robustness(
     from odic.eval.distortions import get_distortion
     from odic.observers import display_name
 
-    judges = [s for s in observers.split(",") if s]
+    judges = [s for s in judge_specs.split(",") if s]
     chosen = [d for d in distortions.split(",") if d]
     families = ["original", *chosen, *(f"odic:{a}" for a in odic_alphas.split(",") if a)]
     try:
@@ -259,9 +261,9 @@ def robustness(
     err.print(f"wrote {out / sweeps.SUMMARY} and plots")
 
 
-@lab.command("adapt-observer")
-def adapt_observer(
-    observer: str = typer.Option("lite0", "--observer", help="The classifier to adapt (lite0, lite2, a timm name)."),
+@lab.command("adapt-classifier")
+def adapt_classifier(
+    classifier: str = typer.Option("lite0", "--classifier", help="The classifier to adapt (lite0, lite2, a timm name)."),
     codec: str = typer.Option(..., "--codec", help="The compression it should learn to see through: jpeg, webp, "
                               "odic:<alpha>, …"),
     rate: float = typer.Option(..., "--rate", min=0.01, help="Target bpp of the compressed training images."),
@@ -276,7 +278,7 @@ def adapt_observer(
     """Fine-tune a classifier, without labels, to classify compressed images as it does clean ones."""
     from odic.train.adapt import AdaptConfig, adapt
 
-    config = AdaptConfig(observer=observer, codec=codec, rate=rate, train=[str(t) for t in train], steps=steps,
+    config = AdaptConfig(observer=classifier, codec=codec, rate=rate, train=[str(t) for t in train], steps=steps,
                          out=str(out), batch=batch, lr=lr, seed=seed)
     try:
         err.print(f"wrote {adapt(config, progress=err.is_terminal)}")

@@ -52,6 +52,6 @@ def test_a_non_observer_file_is_a_one_line_error(tmp_path: Path) -> None:
         assert "not an adapted observer" in str(e)
     else:
         raise AssertionError("loaded a bogus file")
-    r = run_cli("lab", "adapt-observer", "--codec", "jpeg", "--rate", "0.25", "--train", str(tmp_path / "none"),
+    r = run_cli("lab", "adapt-classifier", "--codec", "jpeg", "--rate", "0.25", "--train", str(tmp_path / "none"),
                 "--out", str(tmp_path / "o.pt"), "--steps", "1")
     assert r.returncode == 2 and r.stderr.decode().count("\n") == 1

@@ -78,7 +78,7 @@ def test_robustness_command(tmp_path: Path) -> None:
         Image.fromarray(smooth_image()).save(images / f"im{i}.png")
     (images / "labels.csv").write_text("file,class_index\nim0.png,1\nim1.png,2\n")
     out = tmp_path / "out"
-    r = run_cli("lab", "robustness", "--images", str(images), "--labels", str(images / "labels.csv"), "--observers", "lite0",
+    r = run_cli("lab", "robustness", "--images", str(images), "--labels", str(images / "labels.csv"), "--judges", "lite0",
                 "--distortions", "blur", "--odic", "0,1", "--out", str(out))
     assert r.returncode == 0, r.stderr.decode()
     with open(out / "summary.csv") as f:
@@ -91,7 +91,7 @@ def test_robustness_command(tmp_path: Path) -> None:
 
 def test_robustness_rejects_an_unknown_distortion(tmp_path: Path) -> None:
     (tmp_path / "labels.csv").write_text("file,class_index\n")
-    r = run_cli("lab", "robustness", "--images", str(tmp_path), "--labels", str(tmp_path / "labels.csv"), "--observers", "lite0",
+    r = run_cli("lab", "robustness", "--images", str(tmp_path), "--labels", str(tmp_path / "labels.csv"), "--judges", "lite0",
                 "--distortions", "fog", "--out", str(tmp_path / "out"))
     assert r.returncode == 2
     assert r.stderr.decode().strip().count("\n") == 0 and "unknown distortion 'fog'" in r.stderr.decode()

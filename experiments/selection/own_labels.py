@@ -23,7 +23,7 @@ from odic.observers import create_evaluator
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("images", type=Path)
-    parser.add_argument("observer", help="Observer spec, as odic lab sweep --observers takes it.")
+    parser.add_argument("observer", help="Observer spec, as odic lab sweep --judges takes it.")
     parser.add_argument("out", type=Path, help="labels.csv to write (file,class_index).")
     args = parser.parse_args()
     observer = create_evaluator(args.observer)

@@ -30,5 +30,5 @@ CODECS=$(printf 'odic:%s,' "${ALPHAS[@]}")
 export ODIC_WEIGHTS="$WEIGHTS"
 odic lab sweep --images ../shared/data/kodak --codecs "${CODECS%,}" --out "$RUNS/sweep-tradeoff5-kodak" --workers "${WORKERS:-2}"
 odic lab sweep --images ../shared/data/imagenet-1000 --labels ../shared/data/imagenet-1000/labels.csv \
-  --codecs "${CODECS%,}" --observers "$OBSERVERS" --out "$RUNS/sweep-tradeoff5-imagenet" --workers "${WORKERS:-2}"
+  --codecs "${CODECS%,}" --judges "$OBSERVERS" --out "$RUNS/sweep-tradeoff5-imagenet" --workers "${WORKERS:-2}"
 python experiments/tradeoff/table.py "$RUNS/sweep-tradeoff5-kodak" "$RUNS/sweep-tradeoff5-imagenet" experiments/tradeoff

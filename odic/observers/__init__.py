@@ -38,7 +38,7 @@ _PREFIXES: dict[str, Callable[[Path], FeatureObserver | TFLiteObserver | OnnxObs
 
 def create_evaluator(spec: str) -> FeatureObserver | TFLiteObserver | OnnxObserver:
     """A judge from its spec: ``lite2`` (registry or timm name), ``tflite:PATH``, ``onnx:PATH``,
-    or ``adapted:PATH`` (a file written by ``odic lab adapt-observer``)."""
+    or ``adapted:PATH`` (a file written by ``odic lab adapt-classifier``)."""
     kind, _, path = spec.partition(":")
     if path and kind in _PREFIXES:
         return _PREFIXES[kind](Path(path))

@@ -1,4 +1,4 @@
-"""Reading an adapted observer (a classifier fine-tuned by ``odic lab adapt-observer``,
+"""Reading an adapted observer (a classifier fine-tuned by ``odic lab adapt-classifier``,
 :mod:`odic.train.adapt`) as a frozen judge: ``adapted:PATH`` in sweeps and ``create_evaluator``."""
 
 from __future__ import annotations
