@@ -42,7 +42,7 @@ def weights_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         torch.manual_seed(i)
         model = create_model(arch, 16, 24)
         zoo.export(model, directory, name=f"test-a{alpha:g}-q{quality}", architecture=arch, N=16, M=24,
-                   alpha=alpha, rates=[zoo.Rate(quality, lmbda=1.0)], training_data="random init (tests)")
+                   alpha=alpha, points=[zoo.OperatingPoint(quality=quality, lmbda=1.0)], training_data="random init (tests)")
     return directory
 
 

@@ -109,23 +109,31 @@ def installed(kind: type[R]) -> list[R]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModelCard(WeightsRecord):
+class OperatingPoint:
+    """One rate of a network: what training cycles through, export ships and a card records."""
+
+    #: The quality users pick (1 is the lowest); a card that :func:`find` or :func:`by_id` derives
+    #: for a quality between two shipped ones carries that quality, a mix of levels and no figures.
+    quality: float
+    #: The λ the rate trains with.
+    lmbda: float
+    #: Rate level inside a variable-rate network (quality q trains level q − 1), or a mix of two.
+    level: Level = 0
+    #: 2: this quality codes the image at half size with ``level`` (see :class:`odic.codec.codec.Codec`).
+    resample: int = 1
+    #: Kodak bpp / PSNR / MS-SSIM through real files, measured at export.
+    kodak: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelCard(OperatingPoint, WeightsRecord):
     """One codec manifest entry: a network at one shipped quality."""
 
     architecture: str
     N: int
     M: int
     alpha: float
-    #: A shipped quality; a card that :func:`find` or :func:`by_id` derives for a quality between
-    #: two shipped ones carries that quality, a mix of levels and no figures of its own.
-    quality: float
-    lmbda: float
-    #: Rate level inside a variable-rate network (several entries share its file), or a mix of two.
-    level: Level = 0
-    #: 2: this quality codes the image at half size with ``level`` (see :class:`odic.codec.codec.Codec`).
-    resample: int = 1
     training_data: str = ""
-    kodak: dict[str, float] = field(default_factory=dict)
 
     @property
     def model_id(self) -> bytes:
@@ -318,17 +326,6 @@ def read_weights(card: ModelCard) -> Hyperprior:
     return create_coder(card.architecture, card.N, card.M, card.load_state())
 
 
-@dataclass(frozen=True)
-class Rate:
-    """One operating point of an exported network: quality index, λ, level, resampling, Kodak figures."""
-
-    quality: int
-    lmbda: float
-    level: int = 0
-    resample: int = 1
-    kodak: dict[str, float] = field(default_factory=dict)
-
-
 def export(
     model: CompressionModel,
     directory: Path,
@@ -338,11 +335,11 @@ def export(
     N: int,
     M: int,
     alpha: float,
-    rates: list[Rate],
+    points: list[OperatingPoint],
     half: bool = False,
     **meta: Any,
 ) -> list[ModelCard]:
-    """Write ``model``'s weights into ``directory`` with one manifest entry per rate.
+    """Write ``model``'s weights into ``directory`` with one manifest entry per operating point.
 
     Updates the entropy models' CDF tables first, so the file is ready to code.
     ``half`` stores floating tensors as fp16. The file is named by what it holds,
@@ -368,14 +365,14 @@ def export(
     cards = [
         ModelCard(
             file=path.name, sha256=digest, architecture=architecture, N=N, M=M, alpha=alpha,
-            quality=rate.quality, lmbda=rate.lmbda, level=rate.level, resample=rate.resample, kodak=rate.kodak,
+            **{f.name: getattr(point, f.name) for f in dataclasses.fields(OperatingPoint)},
             **{k: v for k, v in meta.items() if k in names},
             extra={k: v for k, v in meta.items() if k not in names},
             path=path,
         )
-        for rate in rates
+        for point in points
     ]
-    replaced = {(alpha, rate.quality) for rate in rates}
+    replaced = {(alpha, point.quality) for point in points}
     kept = [c for c in read_records(ModelCard, directory) if (c.alpha, c.quality) not in replaced and c.file != path.name]
     write_records(ModelCard, directory, sorted(kept + cards, key=lambda c: (c.alpha, c.quality)))
     return cards

@@ -75,7 +75,7 @@ def lineage(checkpoint: Path, state: dict) -> list[dict]:
 
 
 def _rates(cfg: dict, model: GainedHyperprior, quality: int | None,
-           half_size: dict[int, int] | None = None) -> list[zoo.Rate]:
+           half_size: dict[int, int] | None = None) -> list[zoo.OperatingPoint]:
     """The operating points to export from a run's config.
 
     A variable-rate run exports all its trained qualities, or only ``quality`` (one operating
@@ -91,14 +91,14 @@ def _rates(cfg: dict, model: GainedHyperprior, quality: int | None,
         if half_size:
             raise ValueError("half-size qualities need a variable-rate run")
         lmbda = cfg["lmbda"][0] if isinstance(cfg["lmbda"], list) else cfg["lmbda"]
-        return [zoo.Rate(quality, lmbda, 0)]
+        return [zoo.OperatingPoint(quality=quality, lmbda=lmbda)]
     config = TrainConfig(**{f.name: cfg[f.name] for f in dataclasses.fields(TrainConfig) if f.name in cfg})
     schedule = rate_schedule(config, model.rate_gain.levels, get_architecture(cfg["architecture"]).stride)
-    trained = {r.level + 1: zoo.Rate(r.level + 1, r.lmbda, r.level, r.resample) for r in schedule}
+    trained = {int(p.quality): p for p in schedule}
     for source in (half_size or {}).values():
         if source not in trained:
             raise ValueError(f"quality {source} was not trained; this run has {', '.join(map(str, trained))}")
-    rates = {**trained, **{shipped: zoo.Rate(shipped, trained[source].lmbda, trained[source].level, resample=2)
+    rates = {**trained, **{shipped: dataclasses.replace(trained[source], quality=shipped, resample=2)
                            for shipped, source in (half_size or {}).items()}}
     chosen = [rates[q] for q in sorted(rates) if quality in (None, q)]
     if not chosen:
@@ -138,7 +138,7 @@ def export_checkpoint(
     chain = lineage(checkpoint, state)
     return zoo.export(
         model, weights_dir, name=name, architecture=cfg["architecture"],
-        N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], rates=exported, half=half,
+        N=cfg["N"], M=cfg["M"], alpha=cfg["alpha"], points=exported, half=half,
         training_data=", ".join(cfg["data"]) + (f" (the first {cfg['hold_out']} images of each held out)"
                                                  if cfg.get("hold_out") else ""),
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),

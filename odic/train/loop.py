@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -23,7 +23,7 @@ from torch import Tensor
 from odic.codec.codec import enlarge, shrink
 from odic.codec.models import get_architecture
 from odic.codec.precision import fast_context
-from odic.codec.zoo import sha256_file, shipped_lineage
+from odic.codec.zoo import OperatingPoint, sha256_file, shipped_lineage
 from odic.observers import create_observer
 from odic.train.data import CropSampler
 from odic.train.loss import ObserverLoss
@@ -85,21 +85,14 @@ class TrainConfig:
     extra: dict = field(default_factory=dict)
 
 
-class TrainedRate(NamedTuple):
-    level: int
-    lmbda: float
-    #: 1, or 2 for a quality that codes the picture at half size.
-    resample: int = 1
-
-
-def rate_schedule(cfg: TrainConfig, levels: int, stride: int) -> list[TrainedRate]:
+def rate_schedule(cfg: TrainConfig, levels: int, stride: int) -> list[OperatingPoint]:
     """The trained rates; training steps cycle through them."""
     if not cfg.qualities:
         if len(cfg.lmbda) != 1:
             raise ValueError("several λ values need --quality for each (a variable-rate architecture)")
         if cfg.half_size:
             raise ValueError("--half-size needs a variable-rate architecture")
-        return [TrainedRate(0, cfg.lmbda[0])]
+        return [OperatingPoint(quality=1, lmbda=cfg.lmbda[0])]
     if len(cfg.qualities) != len(cfg.lmbda):
         raise ValueError("give one --quality per --lambda")
     if levels == 1 or not all(1 <= q <= levels for q in cfg.qualities):
@@ -108,7 +101,8 @@ def rate_schedule(cfg: TrainConfig, levels: int, stride: int) -> list[TrainedRat
         raise ValueError(f"--half-size {cfg.half_size} names qualities that are not trained ({cfg.qualities})")
     if cfg.half_size and cfg.crop % (2 * stride):
         raise ValueError(f"half-size qualities need a crop divisible by {2 * stride}, not {cfg.crop}")
-    return [TrainedRate(q - 1, lmbda, 2 if q in cfg.half_size else 1) for q, lmbda in zip(cfg.qualities, cfg.lmbda)]
+    return [OperatingPoint(quality=q, lmbda=lmbda, level=q - 1, resample=2 if q in cfg.half_size else 1)
+            for q, lmbda in zip(cfg.qualities, cfg.lmbda)]
 
 
 def lr_at(cfg: TrainConfig, step: int) -> float:
@@ -178,11 +172,11 @@ class Trainer(Runner):
             source = state["config"]["lmbda"]
             reference = source[0] if isinstance(source, list) else source
             with torch.no_grad():
-                for level, lmbda, _ in self.rates:
+                for point in self.rates:
                     # Rate grows roughly with log λ; 0.4 is a starting point, the gains are trained.
-                    log_gain = 0.4 * math.log(lmbda / reference)
-                    self.model.rate_gain.log_gain[level].fill_(log_gain)
-                    self.model.rate_gain.log_inv_gain[level].fill_(-log_gain)
+                    log_gain = 0.4 * math.log(point.lmbda / reference)
+                    self.model.rate_gain.log_gain[point.level].fill_(log_gain)
+                    self.model.rate_gain.log_inv_gain[point.level].fill_(-log_gain)
 
     def load_state(self, state: dict[str, Any]) -> None:
         self.model.load_state_dict(state["model"])
@@ -227,7 +221,7 @@ class Trainer(Runner):
                 dist.all_reduce(p.grad)
                 p.grad.div_(self.world)
 
-    def _code(self, x: Tensor, rate: TrainedRate) -> tuple[Tensor, dict[str, Tensor]]:
+    def _code(self, x: Tensor, rate: OperatingPoint) -> tuple[Tensor, dict[str, Tensor]]:
         """Reconstruction of ``x`` at its full size, and the likelihoods, at one trained rate."""
         out = self.model(shrink(x, rate.resample), rate.level, ste=self.cfg.quantize == "mixed")
         return enlarge(out["x_hat"], x.shape[-2], x.shape[-1], rate.resample), out["likelihoods"]
@@ -267,7 +261,7 @@ class Trainer(Runner):
             "skipped": self.skipped,
         }
 
-    def _unquantised(self, x: Tensor, rate: TrainedRate) -> Tensor:
+    def _unquantised(self, x: Tensor, rate: OperatingPoint) -> Tensor:
         """``g_s`` of the unrounded latent: the fidelity the transforms allow before any bit is
         spent. Where it is not far above the coded PSNR, more bits cannot buy quality."""
         x_hat = self.model.synthesise(self.model.analyse(shrink(x, rate.resample), rate.level), rate.level)
