@@ -123,6 +123,11 @@ class Trainer(Runner):
             torch.set_num_threads(cfg.threads)
         self.rank, self.world = _init_distributed(cfg.device)
         self.device = torch.device(f"cuda:{self.rank % torch.cuda.device_count()}" if cfg.device == "cuda" else cfg.device)
+        if self.device.type == "cuda":
+            # TF32 convolutions and matrix products, and cuDNN's fastest algorithms for the fixed
+            # crop size: the GPU recipe's speed (experiments/train/device). bf16 autocast diverged there.
+            torch.backends.cudnn.benchmark = True
+            torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = True
         self.arch = get_architecture(cfg.architecture)
         torch.manual_seed(cfg.seed)  # the initial weights are part of the run's definition
         self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)

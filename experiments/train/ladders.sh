@@ -1,0 +1,81 @@
+# The ladders the queue trains, and where each one's chain stands: sourced by continue.sh (the CPU
+# queue) and device/prepare.sh / device/fire.sh (a lent GPU), so both train the same recipes and
+# the GPU's runs come back as generations of the same chains.
+#
+# Each ladder is a chain of generations, runs/queue/LADDER-SHA-G (SHA: the first 8 hex digits of
+# the shipped weights file the chain started from). A generation is finished when its checkpoint
+# reached the steps its own config asked for.
+
+RUNS=${RUNS:-runs}/queue
+LADDERS=${LADDERS:-a0 a1 a05 a1low}
+HOLD_OUT=${HOLD_OUT:-50}
+
+# What every run shares, wherever it trains (the caller adds data, batch, threads, device, deadline).
+RECIPE=(--hold-out "$HOLD_OUT" --arch gained-mean-scale-hyperprior --N 128 --M 192 --quantize mixed --warmup 25)
+SIX=(--lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --lambda 8.73 --quality 3 --lambda 31.73 --quality 5
+     --lambda 115.37 --quality 7 --lambda 250 --quality 8 --half-size 1 --half-size 2)
+# The machine term as shipped (experiments/train/README.md §7, §9): Lite0 at the classifier's view.
+MACHINE=(--feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --pixel 10)
+
+# LADDER → (α, quality) of the shipped file it starts from, steps per generation, arguments.
+# α = 0 trains on 128² crops: while the networks are this under-trained, four times the updates per
+# hour beat larger crops (2026-12 measurement in experiments/train/README.md §13). The observer
+# ladders keep 256² crops: at --view-scale 0.6 a 128² crop is a 77-pixel picture for the classifier.
+# --human-pixel keeps a pixel MSE beside MS-SSIM at α < 1 (odic/train/loss.py): 5 weighs it about
+# a tenth of what an MSE-trained CompressAI model does, enough to keep the transforms from capping
+# fidelity while MS-SSIM still decides where bits go (experiments/train/README.md §13).
+declare -A SHIPPED STEPS ARGS
+SHIPPED[a0]="0 3";    STEPS[a0]=4000
+ARGS[a0]="--alpha 0 --crop 128 --lr 1e-4 --human-pixel 5 ${SIX[*]}"
+SHIPPED[a1]="1 3";    STEPS[a1]=2000
+ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
+SHIPPED[a05]="0.5 3"; STEPS[a05]=2000
+ARGS[a05]="--alpha 0.5 --crop 256 --lr 5e-5 --human-pixel 5 ${MACHINE[*]} ${SIX[*]}"
+SHIPPED[a1low]="1 1"; STEPS[a1low]=1500
+ARGS[a1low]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --half-size 1 --half-size 2"
+
+start_file() {  # start_file LADDER → the shipped weights file the ladder starts from (named by id)
+  # shellcheck disable=SC2086  # "α quality"
+  python -c "import sys; from odic.codec import zoo; print(zoo.find(float(sys.argv[1]), float(sys.argv[2])).path)" ${SHIPPED[$1]}
+}
+
+ckpt_field() {  # ckpt_field RUN FIELD → the checkpoint's step, wall or planned steps (0 without one)
+  python - "$1/last.ckpt" "$2" <<'PY'
+import sys, torch
+from pathlib import Path
+path, field = Path(sys.argv[1]), sys.argv[2]
+state = torch.load(path, map_location="cpu", weights_only=False) if path.exists() else None
+print(0 if state is None else state["config"]["steps"] if field == "planned" else state[field])
+PY
+}
+
+chain() {  # chain LADDER → runs/queue/LADDER-SHA: the chain that continues the shipped start file
+  # A start file exported from a generation of this queue continues that generation's chain (the
+  # manifest's lineage names the run), so the generations trained after it are not thrown away.
+  python - "$(start_file "$1")" "$RUNS" "$1" <<'PY'
+import hashlib, json, sys
+from pathlib import Path
+start, runs, ladder = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+entries = json.loads((start.parent / "manifest.json").read_text())["models"]
+lineage = next((e["extra"].get("lineage", []) for e in entries if e["file"] == start.name), [])
+source = Path(lineage[0]["run"]) if lineage else None
+if source is not None and source.parent.resolve() == runs.resolve() and source.name.startswith(f"{ladder}-") \
+        and source.is_dir():
+    print(runs / source.name.rsplit("-", 1)[0])
+else:
+    print(runs / f"{ladder}-{hashlib.sha256(start.read_bytes()).hexdigest()[:8]}")
+PY
+}
+
+current() {  # current LADDER → the chain's unfinished generation (created when every earlier one is done)
+  local prefix g=1 step
+  prefix=$(chain "$1")
+  while step=$(ckpt_field "$prefix-$g" step) && [ "$step" -gt 0 ] \
+        && [ "$step" -ge "$(ckpt_field "$prefix-$g" planned)" ]; do g=$((g + 1)); done
+  echo "$prefix-$g"
+}
+
+init_of() {  # init_of RUN LADDER → what generation RUN starts from: the one before it, or the shipped file
+  local g=${1##*-}
+  if [ "$g" -gt 1 ]; then echo "${1%-*}-$((g - 1))/last.ckpt"; else start_file "$2"; fi
+}
