@@ -27,7 +27,8 @@ def resolve_alpha(alpha: float | None = None, observer: str | None = None) -> fl
         try:
             return zoo.OBSERVER_ALPHA[observer]
         except KeyError:
-            raise ArgumentError(f"unknown observer {observer!r} (choose from {', '.join(zoo.OBSERVER_ALPHA)})") from None
+            known = ", ".join(zoo.OBSERVER_ALPHA)
+            raise ArgumentError(f"unknown observer {observer!r} (choose from {known})") from None
     alpha = 0.0 if alpha is None else float(alpha)
     if not 0.0 <= alpha <= 1.0:
         raise ArgumentError(f"alpha must be in [0, 1], got {alpha}")

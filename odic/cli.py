@@ -49,7 +49,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-OUTPUT_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "ppm": "PPM"}
+OUTPUT_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP",
+                  "ppm": "PPM"}
 
 
 def _version(value: bool) -> None:
@@ -161,7 +162,8 @@ class Report:
         bpp = None if outcome is None or coded is None else round(bits_per_pixel(coded, outcome.pixels), 5)
         if self.as_json:
             record = {"input": item.label, "output": "-" if target is None else str(target), "ok": problem is None,
-                      "error": problem, "bytes_in": outcome and outcome.in_bytes, "bytes_out": outcome and outcome.out_bytes,
+                      "error": problem, "bytes_in": outcome and outcome.in_bytes,
+                      "bytes_out": outcome and outcome.out_bytes,
                       "pixels": outcome and outcome.pixels, "bpp": bpp, "seconds": round(seconds, 4)}
             typer.echo(json.dumps(record))
         if self.verbose and outcome is not None:
@@ -220,7 +222,8 @@ def _run(plan: list[tuple[Input, Path | None]], work: Callable[[Input, Path | No
     inputs = [item for item, _ in plan]
     total, failed, internal, start = Outcome(), 0, False, time.perf_counter()
     show_bar = len(inputs) > 1 and err.is_terminal
-    columns = [TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}")]
+    columns = [TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[name]}")]
     with Progress(*columns, console=err, disable=not show_bar, transient=True) as bar:
         task = bar.add_task(verb, total=len(inputs), name="")
         for item, target in plan:
@@ -284,11 +287,14 @@ def _force_option() -> Any:
 
 @app.command()
 def encode(
-    inputs: list[str] = typer.Argument(..., help="Image files, directories (recursive), glob patterns, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Image files, directories (recursive), glob patterns, or - for "
+                                       "stdin."),
     output: str | None = _output_option("next to each input with the suffix .odic"),
     alpha: float | None = typer.Option(None, "--alpha", "-a", min=0.0, max=1.0,
-                                          help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier features)."),
-    observer: str | None = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), machine (1)."),
+                                          help="Observer weight: 0 = human (MS-SSIM), 1 = machine (classifier "
+                                          "features)."),
+    observer: str | None = typer.Option(None, "--observer", help="Preset for --alpha: human (0), balanced (0.5), "
+                                                                 "machine (1)."),
     quality: float | None = typer.Option(None, "--quality", "-q", help="Quality, from the lowest to the highest "
                                             "shipped one (see 'odic models'), fractions too; higher = more bits. "
                                             "Default: the middle shipped one."),
@@ -296,7 +302,8 @@ def encode(
                                         "takes at most this many bits per pixel."),
     size: str | None = typer.Option(None, "--size", help="Instead of --quality: the highest quality whose file "
                                        "takes at most this many bytes, e.g. 20000, 20KB or 20KiB."),
-    drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the alpha channel."),
+    drop_alpha: bool = typer.Option(False, "--drop-alpha", help="Encode images with transparency by discarding the "
+                                                                "alpha channel."),
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
@@ -343,9 +350,11 @@ def encode(
 
 @app.command()
 def decode(
-    inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help=".odic files, directories (recursive), glob patterns, or - for "
+                                       "stdin."),
     output: str | None = _output_option("next to each input, with the suffix of --format"),
-    fmt: str = typer.Option("png", "--format", "-f", help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
+    fmt: str = typer.Option("png", "--format", "-f",
+                            help=f"Image format to write: {', '.join(sorted(OUTPUT_FORMATS))}."),
     max_pixels: int = _max_pixels_option(),
     max_bytes: int = _max_bytes_option(),
     force: bool = _force_option(),
@@ -442,7 +451,8 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
     for c in cards:
         k = c.kodak
         table.add_row(
-            c.sha256[:8], f"{c.alpha:g}", f"{c.quality}{' (half size)' if c.resample == 2 else ''}", f"{c.lmbda:g}", c.architecture, f"{c.N}/{c.M}", str(c.steps),
+            c.sha256[:8], f"{c.alpha:g}", f"{c.quality}{' (half size)' if c.resample == 2 else ''}", f"{c.lmbda:g}",
+            c.architecture, f"{c.N}/{c.M}", str(c.steps),
             *(f"{k[m]:.4g}" if m in k else "–" for m in ("bpp", "psnr", "msssim")),
         )
     out_console.print(table)
@@ -458,7 +468,8 @@ def models(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
 
 @app.command()
 def demo(
-    images: Path | None = typer.Option(None, "--images", help="Folder of images to use instead of the bundled samples."),
+    images: Path | None = typer.Option(None, "--images", help="Folder of images to use instead of the bundled "
+                                       "samples."),
     output: Path = typer.Option(Path("odic-demo.png"), "-o", "--output", help="Where to write the side-by-side PNG."),
     quality: int | None = typer.Option(None, "--quality", "-q", help="Quality index (default: the middle one)."),
 ) -> None:

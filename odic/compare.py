@@ -100,7 +100,8 @@ def page(title: str, target_bpp: float, found: Sequence[Panel], classifier: str 
                      f'alt="{html.escape(p.codec)}"></div><figcaption><b>{html.escape(p.codec)}</b> {figures}'
                      f'{"<ol>" + labels + "</ol>" if labels else ""}</figcaption></figure>')
     options = "".join(f'<option value="{i + 1}">{html.escape(p.codec)}</option>' for i, p in enumerate(coded))
-    note = (f"top-5 labels: {html.escape(classifier)}" if classifier else "no classifier (give --classifier for top-5 labels)")
+    note = (f"top-5 labels: {html.escape(classifier)}" if classifier else "no classifier (give --classifier for top-5 "
+                                                                          "labels)")
     return PAGE.format(title=html.escape(title), bpp=target_bpp, note=note, panels="".join(cards), options=options,
                        original=json.dumps(_data_uri(original.rgb)))
 
@@ -122,7 +123,8 @@ figcaption {{ padding: 6px 8px; }} ol {{ margin: 4px 0 0 18px; padding: 0; }} li
 to see the original in its place. {note}.</p>
 <div class="grid" id="grid">{panels}</div>
 <h2>Slider</h2>
-<p><select id="pick">{options}</select> <input id="cut" type="range" min="0" max="100" value="50"> original on the right</p>
+<p><select id="pick">{options}</select> <input id="cut" type="range" min="0" max="100" value="50">
+original on the right</p>
 <div id="wipe"><img id="under"><img id="over" class="top"></div>
 <script>
 const original = {original};
@@ -139,7 +141,8 @@ views.forEach((v, k) => {{
 }});
 window.addEventListener('mousemove', e => {{ if (!drag) return; drag.moved = true;
   x = e.clientX - drag.x; y = e.clientY - drag.y; apply(); }});
-window.addEventListener('mouseup', () => {{ if (drag) {{ const v = views[drag.k]; imgs[drag.k].src = v.dataset.src; }} drag = null; }});
+window.addEventListener('mouseup', () => {{
+  if (drag) {{ const v = views[drag.k]; imgs[drag.k].src = v.dataset.src; }} drag = null; }});
 const pick = document.getElementById('pick'), cut = document.getElementById('cut');
 function wipe() {{ document.getElementById('under').src = original;
   const over = document.getElementById('over'); over.src = imgs[+pick.value].src;

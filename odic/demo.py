@@ -88,7 +88,8 @@ def run_demo(images: Path | None, output: Path, quality: int | None = None) -> l
             done = time.perf_counter()
             m = measure(image.rgb, data, decoded)
             assert m.bpp is not None  # a real file
-            row = DemoRow(path.name, name, alpha, len(data), m.bpp, m.psnr, m.msssim or float("nan"), encoded - start, done - encoded)
+            row = DemoRow(path.name, name, alpha, len(data), m.bpp, m.psnr, m.msssim or float("nan"), encoded - start,
+                          done - encoded)
             rows.append(row)
             tiles.append(_tile(decoded, f"{name} a={alpha:g}: {row.bpp:.3f} bpp, {row.psnr:.1f} dB"))
         strip = Image.new("RGB", (sum(t.width for t in tiles), TILE_HEIGHT), "white")

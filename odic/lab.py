@@ -35,15 +35,18 @@ class Quantize(str, Enum):
 
 @lab.command()
 def train(
-    out: Path = typer.Option(..., "--out", help="Run directory: checkpoint (last.ckpt) and log.jsonl. Re-running resumes."),
+    out: Path = typer.Option(..., "--out", help="Run directory: checkpoint (last.ckpt) and log.jsonl. Re-running "
+                                                "resumes."),
     data: list[Path] = typer.Option(..., "--data", help="Training image folder(s). Never Kodak or imagenet-1000."),
     lmbda: list[float] = typer.Option(..., "--lambda", help="Rate–distortion trade-off λ: larger = more bits, better "
                                       "quality. Repeat it, with --quality, to train a variable-rate architecture."),
-    qualities: list[int] = typer.Option([], "--quality", help="Quality index trained with each --lambda (variable-rate)."),
+    qualities: list[int] = typer.Option([], "--quality", help="Quality index trained with each --lambda "
+                                                              "(variable-rate)."),
     half_size: list[int] = typer.Option([], "--half-size", help="Train this quality (repeatable) coding the crop at "
                                         "half size, judged enlarged back to full size; 'odic lab export' ships it so. "
                                         "For the lowest rates."),
-    alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="Observer weight: 0 = MS-SSIM, 1 = classifier features."),
+    alpha: float = typer.Option(0.0, "--alpha", min=0.0, max=1.0, help="Observer weight: 0 = MS-SSIM, 1 = classifier "
+                                                                       "features."),
     architecture: str = typer.Option("mean-scale-hyperprior", "--arch", help="Registered architecture."),
     n: int = typer.Option(128, "--N", help="Channels of the transforms."),
     m: int = typer.Option(192, "--M", help="Channels of the latent."),
@@ -76,7 +79,8 @@ def train(
                                  "folder (sorted): they choose between networks (odic lab sweep --limit N)."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
-    init_from: Path | None = typer.Option(None, "--init-from", help="Start from this checkpoint's weights (fine-tuning)."),
+    init_from: Path | None = typer.Option(None, "--init-from", help="Start from this checkpoint's weights "
+                                                                    "(fine-tuning)."),
     deadline: datetime | None = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "
                                                 "first step that ends after this local time."),
 ) -> None:
@@ -85,7 +89,8 @@ def train(
     from odic.train.loop import train as run_training
 
     config = TrainConfig(
-        out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha, architecture=architecture, N=n, M=m,
+        out=str(out), data=[str(d) for d in data], lmbda=lmbda, qualities=qualities, half_size=half_size, alpha=alpha,
+        architecture=architecture, N=n, M=m,
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=classifier, feature_scale=feature_scale,
         anchor=anchor, view_scale=view_scale, pixel=pixel, human_pixel=human_pixel,
         gain_lr=gain_lr, quantize=quantize.value, seed=seed, hold_out=hold_out,
@@ -101,11 +106,13 @@ def train(
 def export_cmd(
     checkpoint: Path = typer.Argument(..., help="A training checkpoint (last.ckpt)."),
     quality: int | None = typer.Option(None, "--quality", "-q", help="Quality index for a single-rate model; "
-                                          "for a variable-rate model, export only this trained quality (default: all)."),
+                                          "for a variable-rate model, export only this trained quality "
+                                          "(default: all)."),
     weights_dir: Path = typer.Option(zoo.DEFAULT_DIR, "--weights-dir", help="Where the file and manifest go."),
     name: str | None = typer.Option(None, "--name", help="File stem (default odic-a<α>-<model id>)."),
     half: bool = typer.Option(True, "--half/--full", help="Store fp16 weights (both coder sides use them)."),
-    kodak: Path | None = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the manifest."),
+    kodak: Path | None = typer.Option(None, "--kodak", help="Kodak folder: measure bpp / PSNR / MS-SSIM into the "
+                                                            "manifest."),
     half_size: list[str] = typer.Option([], "--half-size", help="Q:SOURCE ships quality Q as trained quality SOURCE "
                                         "coding the image at half size (repeatable; replaces a trained Q). "
                                         "For the lowest rates, where a half-size picture codes better."),
@@ -120,32 +127,37 @@ def export_cmd(
     except ValueError:
         fail(f"--half-size takes Q:SOURCE quality pairs such as 1:2, not {' '.join(half_size)}")
     try:
-        cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak, half_size=mapping)
+        cards = export_checkpoint(checkpoint, weights_dir, quality, name=name, half=half, kodak=kodak,
+                                  half_size=mapping)
     except (OdicError, ValueError) as e:
         fail(str(e))
     for card in cards:
         size = " at half size" if card.resample == 2 else ""
         figures = f" Kodak {card.kodak}" if card.kodak else ""  # measured only when --kodak found the images
-        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality {card.quality}{size}){figures}")
+        err.print(f"exported {card.file} (id {card.sha256[:8]}, α={card.alpha:g}, quality "
+                  f"{card.quality}{size}){figures}")
 
 
 @lab.command()
 def sweep(
     images: Path = typer.Option(..., "--images", help="Folder of images (compressed at native resolution)."),
-    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (the resumable cache), summary.csv, plots."),
+    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (the resumable cache), summary.csv, "
+                                                "plots."),
     labels: Path | None = typer.Option(None, "--labels", help="labels.csv (file,class_index) for top-1 / top-5."),
     codecs: str = typer.Option("jpeg,webp,odic:0", "--codecs", help="Comma-separated: jpeg, jpeg444, webp, avif, "
                                "jpeg2000, jpegxl, heic, odic:<alpha> (every installed quality)."),
     rates: str = typer.Option("", "--rates", help="Per-image target bpp for the classical codecs (a search per image); "
                               "empty: each codec's quality ladder, about 0.1–1.0 bpp, one encode each."),
     input_size: int | None = typer.Option(None, "--input-size", min=16, help="Resize + centre-crop every image to this "
-                                             "side before compressing (the protocol of papers that compress the network input)."),
+                                             "side before compressing (the protocol of papers that compress the "
+                                             "network input)."),
     judge_specs: str = typer.Option("", "--judges", help="Comma-separated classifiers that judge the decoded images: "
                                "lite2, tflite:PATH, onnx:PATH, adapted:PATH."),
     reference: str = typer.Option("jpeg", "--reference", help="Codec the BD-rate table compares against."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Use K images spread evenly over the (sorted) list."),
-    qualities: str = typer.Option("", "--qualities", help="Comma-separated settings to run instead of each codec's ladder (odic: qualities; default: every installed one)."),
+    qualities: str = typer.Option("", "--qualities", help="Comma-separated settings to run instead of each codec's "
+                                                          "ladder (odic: qualities; default: every installed one)."),
     merge: Path | None = typer.Option(None, "--merge", help="Folder of an earlier sweep of the same images and "
                                          "observers: its summary rows that this sweep did not measure join this one's "
                                          "(summary, plots, BD-rate), e.g. after new weights replaced some qualities."),
@@ -159,8 +171,8 @@ def sweep(
     items = sweeps.spread(items, limit) if limit else items
     judges = [s for s in judge_specs.split(",") if s]
     try:
-        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r], input_size,
-                           [float(q) for q in qualities.split(",") if q])
+        jobs = sweeps.plan(items, [c for c in codecs.split(",") if c], [float(r) for r in rates.split(",") if r],
+                           input_size, [float(q) for q in qualities.split(",") if q])
     except (OdicError, ValueError) as e:
         fail(str(e))
     sweeps.run(jobs, judges, out, workers, progress=err.is_terminal)
@@ -203,7 +215,8 @@ def bench(
     except (OdicError, ValueError) as e:
         fail(str(e))
     ours, reference = odic_speed(card, files)
-    rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5) for c in codecs.split(",") if c]
+    rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5)
+                                for c in codecs.split(",") if c]
     import torch
 
     table = Table(title=f"{len(files)} images, {torch.get_num_threads()} threads")
@@ -220,10 +233,12 @@ def bench(
 def robustness(
     images: Path = typer.Option(..., "--images", help="Folder of images (distorted at native resolution)."),
     labels: Path = typer.Option(..., "--labels", help="labels.csv (file,class_index)."),
-    judge_specs: str = typer.Option(..., "--judges", help="Comma-separated classifiers: lite0, lite2, tflite:PATH, onnx:PATH."),
-    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (resumable), summary.csv, one plot per distortion."),
-    distortions: str = typer.Option("blur,noise,jpeg-quality,jpeg2000-psnr,contrast", "--distortions", help="Comma-separated "
-                                    "distortions, each run at its whole level grid."),
+    judge_specs: str = typer.Option(..., "--judges", help="Comma-separated classifiers: lite0, lite2, tflite:PATH, "
+                                                          "onnx:PATH."),
+    out: Path = typer.Option(..., "--out", help="Output folder: records.jsonl (resumable), summary.csv, one plot per "
+                                                "distortion."),
+    distortions: str = typer.Option("blur,noise,jpeg-quality,jpeg2000-psnr,contrast", "--distortions",
+                                    help="Comma-separated distortions, each run at its whole level grid."),
     odic_alphas: str = typer.Option("0,1", "--odic", help="odic α values added as a family at their installed "
                                     "qualities (rates); empty for none."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
@@ -263,7 +278,8 @@ def robustness(
 
 @lab.command("adapt-classifier")
 def adapt_classifier(
-    classifier: str = typer.Option("lite0", "--classifier", help="The classifier to adapt (lite0, lite2, a timm name)."),
+    classifier: str = typer.Option("lite0", "--classifier", help="The classifier to adapt (lite0, lite2, a timm "
+                                   "name)."),
     codec: str = typer.Option(..., "--codec", help="The compression it should learn to see through: jpeg, webp, "
                               "odic:<alpha>, …"),
     rate: float = typer.Option(..., "--rate", min=0.01, help="Target bpp of the compressed training images."),

@@ -66,7 +66,8 @@ def msssim(x: Tensor, y: Tensor) -> Tensor:
         ssim_per_channel, cs = _ssim(x, y)
         if i < scales - 1:
             levels.append(torch.relu(cs))
-            x, y = F.avg_pool2d(x, 2, padding=[d % 2 for d in x.shape[2:]]), F.avg_pool2d(y, 2, padding=[d % 2 for d in y.shape[2:]])
+            pad = [d % 2 for d in x.shape[2:]]
+            x, y = F.avg_pool2d(x, 2, padding=pad), F.avg_pool2d(y, 2, padding=pad)
     levels.append(torch.relu(ssim_per_channel))
     return torch.prod(torch.stack(levels) ** weights.view(-1, 1, 1), dim=0).mean()
 

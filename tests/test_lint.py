@@ -1,6 +1,7 @@
-"""The lint gates (pyproject.toml): ruff's pyflakes, pycodestyle and bugbear rules over the repository,
-mypy over the package, and import-linter's contracts, which keep the product from importing the lab and
-every layer from importing the layers above it (docs/architecture.md)."""
+"""The lint gates (pyproject.toml): ruff (pyflakes, pycodestyle with 120 columns in the package,
+bugbear, pyupgrade, import order), mypy over the package, and import-linter's contracts, which keep
+the product from importing the lab and every layer from importing the layers above it
+(docs/architecture.md)."""
 
 from __future__ import annotations
 

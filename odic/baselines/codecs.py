@@ -37,7 +37,8 @@ class WebP(BaselineCodec):
     """Lossy WebP (libwebp), best compression method."""
 
     name, pil_format, suffix, low, high = "webp", "WEBP", ".webp", 0, 100
-    ladder: ClassVar[tuple[float, ...]] = (0, 5, 15, 35, 80)  # libwebp stops at quality 0, about 0.1–0.2 bpp (see webp-half)
+    # libwebp stops at quality 0, about 0.1–0.2 bpp (see webp-half).
+    ladder: ClassVar[tuple[float, ...]] = (0, 5, 15, 35, 80)
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality), "method": 6}

@@ -145,7 +145,8 @@ def load_image(
     im = source if isinstance(source, Image.Image) else _open(source)
     width, height = im.size
     if width * height > max_pixels:
-        raise ImageTooLargeError(f"image is {width}x{height} = {width * height:,} pixels, above the {max_pixels:,} limit")
+        raise ImageTooLargeError(f"image is {width}x{height} = {width * height:,} pixels, above the {max_pixels:,} "
+                                 "limit")
     if width == 0 or height == 0:
         raise ImageInputError("image is empty")
     if im.mode not in _SIXTEEN_BIT and any(";16" in str(tile.args) for tile in getattr(im, "tile", ())):

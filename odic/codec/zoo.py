@@ -373,6 +373,7 @@ def export(
         for point in points
     ]
     replaced = {(alpha, point.quality) for point in points}
-    kept = [c for c in read_records(ModelCard, directory) if (c.alpha, c.quality) not in replaced and c.file != path.name]
+    kept = [c for c in read_records(ModelCard, directory)
+            if (c.alpha, c.quality) not in replaced and c.file != path.name]
     write_records(ModelCard, directory, sorted(kept + cards, key=lambda c: (c.alpha, c.quality)))
     return cards

@@ -2,8 +2,9 @@
 
 Each folder under ``experiments/`` that holds results (CSV tables, text outputs, ``bd_rate.json``,
 plots) becomes one section: its README's first heading and paragraph, every table, every text
-output, the BD-rate table and every plot. The figures in the document are therefore exactly the committed ones, and re-running
-``bash experiments/results.sh`` (sweeps, then ``odic lab report``) regenerates all of it.
+output, the BD-rate table and every plot. The figures in the document are therefore exactly the
+committed ones, and re-running ``bash experiments/results.sh`` (sweeps, then ``odic lab report``)
+regenerates all of it.
 """
 
 from __future__ import annotations

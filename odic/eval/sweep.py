@@ -140,7 +140,8 @@ def evaluate(job: Job, observers: Sequence[str]) -> dict:
     if job.input_size:
         rgb = network_input(rgb, job.input_size)
     data, decoded = compress(job, rgb)
-    record = {"image": job.image.name, "codec": job.codec, "setting": job.setting_name, "model": job.model, "label": job.label,
+    record = {"image": job.image.name, "codec": job.codec, "setting": job.setting_name, "model": job.model,
+              "label": job.label,
               "height": rgb.shape[0], "width": rgb.shape[1], **dataclasses.asdict(measure(rgb, data, decoded))}
     picture = Image.fromarray(decoded)
     for spec in observers:
@@ -248,9 +249,11 @@ def merge(rows: Sequence[dict], earlier: Path) -> list[dict]:
     old = read_summary(earlier)
     for row in rows if old else []:
         if row["images"] != old[0]["images"]:
-            raise OdicError(f"{earlier} summarises {old[0]['images']} images, this sweep {row['images']}: not the same images")
+            raise OdicError(f"{earlier} summarises {old[0]['images']} images, this sweep {row['images']}: not the "
+                            "same images")
         if set(row) != set(old[0]):
-            raise OdicError(f"{earlier} has columns {', '.join(old[0])}; this sweep {', '.join(row)}: not the same observers")
+            raise OdicError(f"{earlier} has columns {', '.join(old[0])}; this sweep {', '.join(row)}: not the same "
+                            "observers")
     replaced = {(r["codec"], r["setting"]) for r in rows}
     kept = [r for r in old if (r["codec"], r["setting"]) not in replaced]
     return sorted([*kept, *rows], key=_order)

@@ -49,7 +49,8 @@ class TFLiteObserver:
         self.size = (height, width)
 
     def _prepare(self, image: Image.Image) -> np.ndarray:
-        crop = _central_crop(image.convert("RGB"), 0.875).resize((self.size[1], self.size[0]), Image.Resampling.BILINEAR)
+        crop = _central_crop(image.convert("RGB"), 0.875).resize((self.size[1], self.size[0]),
+                                                                 Image.Resampling.BILINEAR)
         x = np.asarray(crop)[None]
         if self.input["dtype"] == np.uint8:
             return x.astype(np.uint8)

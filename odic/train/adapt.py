@@ -69,7 +69,8 @@ def _resized(rgb: np.ndarray, short: int) -> Tensor:
     return torch.from_numpy(resize_shorter(rgb, short).copy()).permute(2, 0, 1)
 
 
-def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int, progress: bool = False) -> list[Tensor]:
+def compressed_pairs(files: Sequence[Path], codec: str, rate: float, short: int,
+                     progress: bool = False) -> list[Tensor]:
     """Each file and its decoded version at the observer's eval scale, stacked: uint8 (6, H, W)."""
     pairs = []
     for path in track(files, description=f"{codec} @ {rate:g} bpp", disable=not progress):

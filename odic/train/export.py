@@ -143,7 +143,7 @@ def export_checkpoint(
                                                  if cfg.get("hold_out") else ""),
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
-        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor", "view_scale", "pixel",
-                                              "human_pixel", "gain_lr", "hold_out",
+        train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor",
+                                              "view_scale", "pixel", "human_pixel", "gain_lr", "hold_out",
                                               "quantize", "seed", "init_from")},
     )

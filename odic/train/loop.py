@@ -122,7 +122,8 @@ class Trainer(Runner):
         if cfg.threads:
             torch.set_num_threads(cfg.threads)
         self.rank, self.world = _init_distributed(cfg.device)
-        self.device = torch.device(f"cuda:{self.rank % torch.cuda.device_count()}" if cfg.device == "cuda" else cfg.device)
+        self.device = torch.device(f"cuda:{self.rank % torch.cuda.device_count()}" if cfg.device == "cuda"
+                                   else cfg.device)
         if self.device.type == "cuda":
             # TF32 convolutions and matrix products, and cuDNN's fastest algorithms for the fixed
             # crop size: the GPU recipe's speed (experiments/train/device). bf16 autocast diverged there.
