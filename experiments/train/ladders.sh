@@ -7,7 +7,7 @@
 # reached the steps its own config asked for.
 
 RUNS=${RUNS:-runs}/queue
-LADDERS=${LADDERS:-a0 a1 a05 a1low}
+LADDERS=${LADDERS:-a0 a1 a05}
 HOLD_OUT=${HOLD_OUT:-50}
 
 # What every run shares, wherever it trains (the caller adds data, batch, threads, device, deadline).
@@ -31,8 +31,6 @@ SHIPPED[a1]="1 3";    STEPS[a1]=2000
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
 SHIPPED[a05]="0.5 3"; STEPS[a05]=2000
 ARGS[a05]="--alpha 0.5 --crop 256 --lr 5e-5 --human-pixel 5 ${MACHINE[*]} ${SIX[*]}"
-SHIPPED[a1low]="1 1"; STEPS[a1low]=1500
-ARGS[a1low]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} --lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --half-size 1 --half-size 2"
 
 start_file() {  # start_file LADDER → the shipped weights file the ladder starts from (named by id)
   # shellcheck disable=SC2086  # "α quality"
