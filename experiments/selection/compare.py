@@ -25,8 +25,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("shipped", type=Path)
     parser.add_argument("candidate", type=Path)
+    parser.add_argument("--codec", help="Only this codec's rows of both summaries (e.g. odic:1 of a benchmark's).")
     args = parser.parse_args()
-    shipped, candidate = _rows(args.shipped), _rows(args.candidate)
+    shipped, candidate = (
+        [r for r in _rows(path) if args.codec in (None, r["codec"])] for path in (args.shipped, args.candidate)
+    )
     metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:")]
     print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
     for row in candidate:
