@@ -42,9 +42,9 @@ measure experiments/kodak "$RUNS/sweep-kodak" jpeg,jpeg444,webp,webp-half,avif,j
 measure experiments/imagenet "$RUNS/sweep-imagenet" jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   "${IMAGENET[@]}" --limit 125 --judges $LITE2,$MNV2,$MNV1,$ONNX
 
-# (b2) The machine-observer target of issue 3 on all 500 images (contains (b)'s 125): only the
-# codecs and observers it names.
-measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,odic:0,odic:1 \
+# (b2) The machine-observer targets on all 500 images (contains (b)'s 125): only the codecs and
+# observers they name (issue 3: JPEG and WebP; issue 22: AVIF).
+measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,avif,odic:0,odic:1 \
   "${IMAGENET[@]}" --judges $LITE2,$MNV2
 
 # (c) The same at the network input (--input-size 224: resize + centre crop, then compress).
