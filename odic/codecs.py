@@ -23,7 +23,6 @@ from odic import api
 from odic.baselines import BaselineCodec, encode_at_bpp, get_codec
 from odic.codec import zoo
 from odic.codec.image import LoadedImage
-from odic.errors import UnknownModelError
 
 if TYPE_CHECKING:
     from odic.enhance import EnhanceNet
@@ -152,18 +151,16 @@ class EnhancedCodec:
     """Another codec's files, each decoded picture passed through an installed enhancer."""
 
     def __init__(self, base: ImageCodec, enhancer: str):
-        self.card = next((c for c in zoo.installed(zoo.EnhancerCard) if c.name == enhancer), None)
-        if self.card is None:
-            raise UnknownModelError(f"no enhancer {enhancer!r} is installed")
-        self.base, self.enhancer = base, enhancer
+        self.card = zoo.find_enhancer(enhancer)
+        self.base = base
         self.name, self.suffix = f"{base.name}+{enhancer}", base.suffix
         self._net: EnhanceNet | None = None
 
     def _enhanced(self, pixels: np.ndarray) -> np.ndarray:
-        from odic.enhance import enhance, load_enhancer  # torch: only when a picture is enhanced
+        from odic.enhance import build_enhancer, enhance  # torch: only when a picture is enhanced
 
         if self._net is None:
-            self._net = load_enhancer(self.enhancer)
+            self._net = build_enhancer(self.card)
         return enhance(self._net, pixels)
 
     def ladder(self) -> Sequence[float]:
@@ -182,10 +179,9 @@ class EnhancedCodec:
         return Image.fromarray(self._enhanced(np.asarray(self.base.decode(data).convert("RGB"))))
 
     def stamp(self, setting: float | None, bpp: float | None) -> dict[str, Any]:
-        return {**self.base.stamp(setting, bpp), "enhancer": self.version(setting).rpartition(">")[2]}
+        return {**self.base.stamp(setting, bpp), "enhancer": self.card.sha256[:8]}
 
     def version(self, setting: float | None) -> str:
-        assert self.card is not None
         return f"{self.base.version(setting)}>{self.card.sha256[:8]}"
 
 

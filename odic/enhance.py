@@ -16,7 +16,6 @@ import torch
 from torch import Tensor, nn
 
 from odic.codec import zoo
-from odic.errors import UnknownModelError
 
 KINDS = ("plain", "recognition")
 
@@ -39,12 +38,11 @@ class EnhanceNet(nn.Module):
 
 def load_enhancer(name: str | None = None) -> EnhanceNet:
     """An installed enhancer by name (default: the recognition-aware one), checked against its sha256."""
-    cards = zoo.installed(zoo.EnhancerCard)
-    wanted = [c for c in cards if c.name == name] if name else [c for c in cards if c.kind == "recognition"]
-    if not wanted:
-        known = ", ".join(c.name for c in cards) or "none installed"
-        raise UnknownModelError(f"no enhancer {name or '(recognition)'} (known: {known})")
-    card = wanted[0]
+    return build_enhancer(zoo.find_enhancer(name))
+
+
+def build_enhancer(card: zoo.EnhancerCard) -> EnhanceNet:
+    """The enhancer a manifest record lists, checked against its sha256."""
     net = EnhanceNet(card.channels, card.layers)
     net.load_state_dict({k: v.float() for k, v in card.load_state().items()})
     return net.eval()

@@ -37,13 +37,14 @@ start_file() {  # start_file LADDER → the shipped weights file the ladder star
   python -c "import sys; from odic.codec import zoo; print(zoo.find(float(sys.argv[1]), float(sys.argv[2])).path)" ${SHIPPED[$1]}
 }
 
-ckpt_field() {  # ckpt_field RUN FIELD → the checkpoint's step, wall or planned steps (0 without one)
+ckpt_field() {  # ckpt_field RUN FIELD → the checkpoint's step or wall, or "finished": 1 once its
+  # step reached the steps its config planned (0 without a checkpoint)
   python - "$1/last.ckpt" "$2" <<'PY'
 import sys, torch
 from pathlib import Path
 path, field = Path(sys.argv[1]), sys.argv[2]
 state = torch.load(path, map_location="cpu", weights_only=False) if path.exists() else None
-print(0 if state is None else state["config"]["steps"] if field == "planned" else state[field])
+print(0 if state is None else int(state["step"] >= state["config"]["steps"]) if field == "finished" else state[field])
 PY
 }
 
@@ -66,10 +67,9 @@ PY
 }
 
 current() {  # current LADDER → the chain's unfinished generation (created when every earlier one is done)
-  local prefix g=1 step
+  local prefix g=1
   prefix=$(chain "$1")
-  while step=$(ckpt_field "$prefix-$g" step) && [ "$step" -gt 0 ] \
-        && [ "$step" -ge "$(ckpt_field "$prefix-$g" planned)" ]; do g=$((g + 1)); done
+  while [ "$(ckpt_field "$prefix-$g" finished)" = 1 ]; do g=$((g + 1)); done
   echo "$prefix-$g"
 }
 

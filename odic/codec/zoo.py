@@ -53,8 +53,8 @@ class WeightsRecord:
     """What a manifest says of one shipped network; ``path`` is where its file was found."""
 
     #: The manifest file the records of this kind live in, and its list's key.
-    MANIFEST: ClassVar[str] = MANIFEST
-    KEY: ClassVar[str] = "models"
+    MANIFEST: ClassVar[str]
+    KEY: ClassVar[str]
 
     file: str
     sha256: str
@@ -129,6 +129,9 @@ class OperatingPoint:
 class ModelCard(OperatingPoint, WeightsRecord):
     """One codec manifest entry: a network at one shipped quality."""
 
+    MANIFEST: ClassVar[str] = MANIFEST
+    KEY: ClassVar[str] = "models"
+
     architecture: str
     N: int
     M: int
@@ -157,6 +160,16 @@ class EnhancerCard(WeightsRecord):
     qualities: list[int]
     #: The classifier of a recognition enhancer's feature loss.
     observer: str | None = None
+
+
+def find_enhancer(name: str | None = None) -> EnhancerCard:
+    """An installed enhancer by name (default: the first recognition-aware one)."""
+    cards = installed(EnhancerCard)
+    wanted = [c for c in cards if c.name == name] if name else [c for c in cards if c.kind == "recognition"]
+    if not wanted:
+        known = ", ".join(c.name for c in cards) or "none installed"
+        raise UnknownModelError(f"no enhancer {name or '(recognition)'} (known: {known})")
+    return wanted[0]
 
 
 def search_dirs() -> list[Path]:

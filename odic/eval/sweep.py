@@ -91,8 +91,8 @@ def _codec_jobs(items: Sequence[Labelled], name: str, rates: Sequence[float], in
         version = codec.version(None)
         return [Job(item.path, item.label, name, r, True, input_size, version) for item in items for r in rates]
     settings = sorted(float(q) for q in qualities) if qualities else codec.ladder()
-    return [Job(item.path, item.label, name, s, False, input_size, v)
-            for item in items for s, v in ((s, codec.version(s)) for s in settings)]
+    versions = {s: codec.version(s) for s in settings}  # once per setting: each reads the manifests
+    return [Job(item.path, item.label, name, s, False, input_size, versions[s]) for item in items for s in settings]
 
 
 T = TypeVar("T")

@@ -37,8 +37,8 @@ def bring_back(packed: Path) -> Path:
     start = torch.load(DEV / "start" / f"{ladder}.pt", map_location="cpu", weights_only=False)
     source, run = Path(start["source"]), Path(start["run"])
     target = run
+    state = torch.load(source, map_location="cpu", weights_only=False)
     if source == run / "last.ckpt":  # the GPU continued the generation in progress: it ends there
-        state = torch.load(source, map_location="cpu", weights_only=False)
         if state["step"] != start["source_step"]:
             raise SystemExit(f"{run} trained on after prepare.sh (step {state['step']}, not "
                              f"{start['source_step']}): the queue must stay stopped while a GPU trains")
@@ -49,7 +49,7 @@ def bring_back(packed: Path) -> Path:
         raise SystemExit(f"{target} exists already")
     gpu = torch.load(packed, map_location="cpu", weights_only=False)
     digest = zoo.sha256_file(source)
-    shipped = "model" not in torch.load(source, map_location="cpu", weights_only=False)
+    shipped = "model" not in state  # a shipped file is a bare state dict
     config = {**gpu["config"], "out": str(target), "data": [DATA], "init_from": str(source), "steps": gpu["step"]}
     target.mkdir(parents=True, exist_ok=True)
     (target / "log.jsonl").write_text(gpu["log"])
