@@ -391,3 +391,16 @@ def test_a_file_no_entry_names_is_removed_on_export(train_dir: Path, tmp_path: P
     Trainer(dataclasses.replace(cfg, steps=3)).run(progress=False)
     (second,) = export_checkpoint(tmp_path / "run" / CHECKPOINT, weights, quality=1)
     assert first.file != second.file and [p.name for p in weights.glob("*.pt")] == [second.file]
+
+
+def test_weights_stored_in_fp16_keep_the_likelihood_bound() -> None:
+    """fp16 holds 1e-9 as 0: a network loaded from a shipped (fp16) file must still bound the
+    likelihoods, or one improbable latent makes the rate infinite."""
+    model = create_model("mean-scale-hyperprior", 16, 24)
+    stored = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    assert stored["gaussian_conditional.likelihood_lower_bound.bound"].item() == 0
+    fresh = create_model("mean-scale-hyperprior", 16, 24)
+    fresh.load_state_dict(stored)
+    y = torch.full((1, 24, 2, 2), 1e4)  # far beyond any trained scale
+    _, likelihoods = fresh.gaussian_conditional(y, torch.ones_like(y), means=torch.zeros_like(y), training=False)
+    assert torch.isfinite(-torch.log2(likelihoods)).all()

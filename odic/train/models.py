@@ -12,8 +12,9 @@ the weights manifest uses, timm's ``@register_model`` / ``create_model`` pattern
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 import torch
 from compressai.models import MeanScaleHyperprior, ScaleHyperprior
@@ -65,6 +66,20 @@ class GainedHyperprior(CompressionModel):
     def _gained(self, rate_gain: RateGain | NoGain) -> None:
         self.rate_gain = rate_gain
         self.fast = nullcontext()
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
+        """Load weights, but keep the entropy models' likelihood bounds (1e-9) as constructed.
+
+        The bounds are constants of the loss, stored as buffers: a file saved in fp16 (as shipped
+        weights are) holds 0 for them, and a zero bound turns one improbable latent into an
+        infinite rate, which skips the training step.
+        """
+        bounds = {k: v.clone() for k, v in self.state_dict().items() if k.endswith("likelihood_lower_bound.bound")}
+        result = super().load_state_dict(state_dict, strict)
+        with torch.no_grad():
+            for key, value in bounds.items():
+                self.get_buffer(key).copy_(value)
+        return result
 
     def analyse(self, x: Tensor, level: Level = 0) -> Tensor:
         """The gained latent ``y`` of ``x`` (unquantised)."""
