@@ -38,7 +38,7 @@ def _strings(alpha: float, quality: int, height: int, width: int, seed: int, noi
     parsed = bitstream.parse(codec.encode(image))
     z_shape, _ = codec._latent_shapes(*parsed.header.coded_size)
     z_hat = reference.entropy_bottleneck.decompress([parsed.z_string], z_shape)
-    indexes = reference.gaussian_conditional.build_indexes(codec._gaussian_params(z_hat)[0])
+    indexes = reference.gaussian_conditional.build_indexes(codec.arch.split_params(codec._hyper(z_hat))[0])
     return codec, reference, parsed, z_shape, indexes
 
 
@@ -50,9 +50,9 @@ def test_valid_strings_decode_to_compressais_symbols(alpha: float, quality: int,
     eb, gc = reference.entropy_bottleneck, reference.gaussian_conditional
     assert torch.equal(rans.decode_hyperlatent(parsed.z_string, codec.model.entropy_bottleneck, codec._z_tables,
                                                z_shape), eb.decompress([parsed.z_string], z_shape))
-    scales = codec._gaussian_params(eb.decompress([parsed.z_string], z_shape))[0]
+    scales = codec.arch.split_params(codec._hyper(eb.decompress([parsed.z_string], z_shape)))[0]
     assert torch.equal(rans.scale_indexes(scales, codec.model.gaussian_conditional), indexes)
-    assert torch.equal(rans.decode(parsed.y_string, indexes, codec._y_tables).float(),
+    assert torch.equal(rans.decode(parsed.y_string, indexes, codec.latent.tables).float(),
                        gc.decompress([parsed.y_string], indexes))
 
 
@@ -67,7 +67,7 @@ def test_the_encoder_writes_compressais_bytes(spread: float) -> None:
     indexes = reference.gaussian_conditional.build_indexes(scales)
     assert torch.equal(rans.scale_indexes(scales, codec.model.gaussian_conditional), indexes)
     (expected,) = reference.gaussian_conditional.compress(y, indexes, means=means)
-    assert rans.encode(rans.symbols_of(y, means)[0], indexes[0], codec._y_tables) == expected
+    assert rans.encode(rans.symbols_of(y, means)[0], indexes[0], codec.latent.tables) == expected
     z = torch.randn(1, 16, 3, 4, generator=generator) * 4 * spread
     medians = rans.medians(codec.model.entropy_bottleneck)
     (expected,) = reference.entropy_bottleneck.compress(z)
@@ -91,11 +91,21 @@ def test_values_beyond_the_tables_decode_exactly(real: tuple) -> None:
 
 @pytest.fixture(scope="module")
 def real() -> tuple:
-    """The tables of the shipped α = 0 network at its highest quality and a long string of noise."""
+    """The latent tables of the shipped α = 0 network at its highest quality and a long string of
+    noise that CompressAI codes with them (the latents' hyperprior Gaussian, whatever context the
+    network adds)."""
     with shipped_weights():
-        codec, reference, parsed, _, indexes = _strings(0.0, 8, 64, 96, 5, noise=True)
-    assert len(parsed.y_string) > 1000
-    return codec._y_tables, parsed.y_string, indexes, reference.gaussian_conditional
+        codec, reference = _twin(0.0, 8)
+    image = torch.from_numpy(np.random.default_rng(5).integers(0, 256, (64, 128, 3), dtype=np.uint8))
+    with torch.no_grad():
+        y = reference.analyse(image.permute(2, 0, 1)[None].float() / 255, codec.level)
+        _, hyper = reference.hyperprior(y)
+        scales, means = reference.split_params(hyper)
+        gc = reference.gaussian_conditional
+        indexes = gc.build_indexes(scales)
+        (string,) = gc.compress(y, indexes, means=means)
+    assert len(string) > 1000
+    return codec.latent.tables, string, indexes, gc
 
 
 def _decodes_or_is_corrupt(string: bytes, indexes: torch.Tensor, tables: rans.Tables) -> None:

@@ -28,20 +28,27 @@ KINDS = ("random", "run", "cut", "extend", "flip", "ff-tail")
 
 
 def targets() -> list[tuple]:
-    """(tables, indexes, a valid string) for the shipped α = 0 network at its lowest and highest quality."""
+    """(tables, indexes, a valid string) for the shipped α = 0 network at its lowest and highest
+    quality: the latents of noise coded with the hyperprior's Gaussian (the one-pass string)."""
+    import torch
+
     import odic
-    from odic.codec import bitstream, rans, zoo
+    from odic.codec import rans, zoo
+    from odic.codec.codec import pixels_tensor
 
     os.environ["ODIC_WEIGHTS"] = str(zoo.DEFAULT_DIR)
     out = []
     for quality in (1, 8):
         codec = odic.load_codec(alpha=0.0, quality=quality)
         image = np.random.default_rng(quality).integers(0, 256, (64, 96, 3), dtype=np.uint8)
-        parsed = bitstream.parse(codec.encode(image))
-        z_shape, _ = codec._latent_shapes(*parsed.header.coded_size)
-        z_hat = rans.decode_hyperlatent(parsed.z_string, codec.model.entropy_bottleneck, codec._z_tables, z_shape)
-        indexes = codec.model.gaussian_conditional.build_indexes(codec._gaussian_params(z_hat)[0])
-        out.append((codec._y_tables, indexes, parsed.y_string))
+        with torch.inference_mode():
+            y = codec.model.rate_gain.scale(codec.analyse(pixels_tensor(image)), codec.level)
+            z = codec.model.h_a(codec.arch.hyper_input(y))
+            medians = rans.medians(codec.model.entropy_bottleneck)
+            scales, means = codec.arch.split_params(codec._hyper(rans.values_of(rans.symbols_of(z, medians), medians)))
+        indexes = rans.scale_indexes(scales, codec.model.gaussian_conditional)
+        string = rans.encode(rans.symbols_of(y, means)[0], indexes[0], codec.latent.tables)
+        out.append((codec.latent.tables, indexes, string))
     return out
 
 

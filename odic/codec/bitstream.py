@@ -107,7 +107,8 @@ class OdicFile:
         return len(_header_bytes(self.header)) + 4
 
 
-def _varint(value: int) -> bytes:
+def varint(value: int) -> bytes:
+    """``value`` as LEB128, the header's sizes and the lengths inside a payload (at most 4 bytes)."""
     if value < 0 or value >= 1 << (7 * _MAX_VARINT_BYTES):
         raise ValueError(f"value {value} does not fit the header")
     out = bytearray()
@@ -121,7 +122,8 @@ def _varint(value: int) -> bytes:
             return bytes(out)
 
 
-def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """The varint at ``data[pos:]`` and the position after it; :class:`CorruptDataError` if malformed."""
     value = 0
     for i in range(_MAX_VARINT_BYTES):
         if pos + i >= len(data):
@@ -150,7 +152,7 @@ def _header_bytes(h: Header) -> bytes:
     fixed = _FIXED.pack(MAGIC, h.version, h.model_id, h.alpha_code, whole, flags)
     if h.version == 2:
         fixed += bytes([fraction])
-    sizes = b"".join(_varint(v) for v in (h.height, h.width, h.len_z, h.len_y))
+    sizes = b"".join(varint(v) for v in (h.height, h.width, h.len_z, h.len_y))
     return fixed + sizes + struct.pack("<I", h.symbols_crc)
 
 
@@ -192,10 +194,10 @@ def parse(data: bytes) -> OdicFile:
             raise CorruptDataError("version 2 header without a fractional quality")
         quality += data[pos] / QUALITY_STEPS
         pos += 1
-    height, pos = _read_varint(data, pos)
-    width, pos = _read_varint(data, pos)
-    len_z, pos = _read_varint(data, pos)
-    len_y, pos = _read_varint(data, pos)
+    height, pos = read_varint(data, pos)
+    width, pos = read_varint(data, pos)
+    len_z, pos = read_varint(data, pos)
+    len_y, pos = read_varint(data, pos)
     if not (1 <= height <= MAX_SIDE and 1 <= width <= MAX_SIDE):
         raise CorruptDataError(f"invalid image size {width}x{height}")
     if len(data) < pos + _TAIL.size:

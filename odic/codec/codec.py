@@ -188,7 +188,8 @@ class Codec:
         # Exact hyper-synthesis: float64 copy, so both sides derive identical tables.
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()
         self._z_tables = rans.Tables.of(model.entropy_bottleneck)
-        self._y_tables = rans.Tables.of(model.gaussian_conditional)
+        self.latent = arch.latent(model, arch.split_params,
+                                  lambda f, x, scale: tiled(f, x, scale, TILE, TILE_MARGIN))
         self.fast = fast_enabled()
         #: Where g_a and g_s run (see :func:`transform_device`); everything else stays on the CPU.
         self.device = transform_device(device)
@@ -214,14 +215,14 @@ class Codec:
         hp, wp = -(-height // s) * s, -(-width // s) * s
         return (hp // s, wp // s), (hp // ys, wp // ys)
 
-    def _gaussian_params(self, z_hat: Tensor) -> tuple[Tensor, Tensor | None]:
+    def _hyper(self, z_hat: Tensor) -> Tensor:
+        """``h_s(z_hat)``: the parameters the latent coder starts from (:mod:`odic.codec.latent`)."""
         # Tiled as the transforms are (in hyper-latents, 4 latents each): its float64 output and
         # activations would otherwise take about 25 MB per megapixel. Encoder and decoder tile alike.
         def h_s(z: Tensor) -> Tensor:
             return self._h_s64(z.double()).float()
 
-        return self.arch.split_params(
-            tiled(h_s, z_hat, Fraction(self.arch.stride // self.arch.y_stride), HYPER_TILE, TILE_MARGIN))
+        return tiled(h_s, z_hat, Fraction(self.arch.stride // self.arch.y_stride), HYPER_TILE, TILE_MARGIN)
 
     def _synthesis(self, y_hat: Tensor, to_pixels: bool = False) -> Tensor:
         """The picture of ``y_hat``: float, or with ``to_pixels`` uint8 made tile by tile (the
@@ -279,17 +280,13 @@ class Codec:
         z_symbols = rans.symbols_of(z.float(), medians)
         z_hat = rans.values_of(z_symbols, medians)
         z_indexes = rans.hyperlatent_indexes(z.shape[1], z.shape[-2:])[0]
-        scales, means = self._gaussian_params(z_hat)
-        indexes = rans.scale_indexes(scales, self.model.gaussian_conditional)
-        del scales  # latent-sized tensors go as soon as they are used: 0.2 GB each at 64 MP
-        symbols = rans.symbols_of(y, means)
-        del y
+        symbols, means, y_strings = self.latent.encode(y, self._hyper(z_hat))
+        del y  # latent-sized tensors go as soon as they are used: 0.2 GB each at 64 MP
         pixels = self._pixels(rans.values_of(symbols, means), height, width) if reconstruct else None
         del means
         out = []
-        for i in range(latents.shape[0]):
+        for i, y_string in enumerate(y_strings):
             z_string = rans.encode(z_symbols[i], z_indexes, self._z_tables)
-            y_string = rans.encode(symbols[i], indexes[i], self._y_tables)
             header = Header(
                 model_id=self.model_id,
                 alpha=self.alpha,
@@ -344,14 +341,13 @@ class Codec:
             raise BitstreamError(f"file is coded at 1/{h.resample} size, but its model codes at 1/{self.resample}")
         z_shape, y_shape = self._latent_shapes(*h.coded_size)
         z_hat = rans.decode_hyperlatent(parsed.z_string, self.model.entropy_bottleneck, self._z_tables, z_shape)
-        scales, means = self._gaussian_params(z_hat)
-        if tuple(scales.shape[-2:]) != y_shape:
+        hyper = self._hyper(z_hat)
+        if tuple(hyper.shape[-2:]) != y_shape:
             raise BitstreamError("latent shape does not match the image size")
-        indexes = rans.scale_indexes(scales, self.model.gaussian_conditional)
         # The y tables come from h_s here, so a y string that does not decode, or decodes to other
         # symbols than the encoder's, means a crafted file or tables that differ from the encoder's.
         try:
-            symbols = rans.decode(parsed.y_string, indexes, self._y_tables)
+            symbols, means = self.latent.decode(parsed.y_string, hyper)
         except CorruptDataError as e:
             raise DecoderMismatchError(f"decoder mismatch ({e}): the file was crafted, or the entropy tables "
                                        "disagree between machines or odic versions") from None

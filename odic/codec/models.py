@@ -15,11 +15,18 @@ import torch
 from torch import Tensor
 
 from odic.codec import nets
+from odic.codec.latent import CheckerboardLatent, GaussianLatent, SplitParams, Tiler
 from odic.codec.nets import NoGain, RateGain
 from odic.registry import Registry
 
-#: Splits the output of ``h_s`` into the Gaussian ``(scales, means)`` of ``y``.
-SplitParams = Callable[[Tensor], tuple[Tensor, Tensor | None]]
+
+def _gaussian_latent(model: nets.Hyperprior, split_params: SplitParams, tiler: Tiler) -> GaussianLatent:
+    return GaussianLatent(model, split_params)
+
+
+def _checkerboard_latent(model: nets.Hyperprior, split_params: SplitParams, tiler: Tiler) -> GaussianLatent:
+    assert isinstance(model, nets.CheckerboardHyperprior)
+    return CheckerboardLatent(model, split_params, tiler)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class Architecture:
     stride: int = 64
     #: Down-sampling of ``g_a`` alone: the latent ``y`` is ``H / y_stride`` high.
     y_stride: int = 16
+    #: How ``y`` is coded given the hyperprior (:mod:`odic.codec.latent`).
+    latent: Callable[[nets.Hyperprior, SplitParams, Tiler], GaussianLatent] = _gaussian_latent
 
 
 _ARCHITECTURES: Registry[Architecture] = Registry("architecture")
@@ -66,6 +75,10 @@ for _arch in (
     # The mean-scale hyperprior with RateGain: one network, RATE_LEVELS rates.
     Architecture("gained-mean-scale-hyperprior",
                  lambda N, M: nets.mean_scale_hyperprior(N, M, RateGain(RATE_LEVELS, M)), split_mean_scale, _identity),
+    # ... with He et al. 2021's checkerboard context: half the latents predicted from the other half.
+    Architecture("gained-checkerboard-hyperprior",
+                 lambda N, M: nets.checkerboard_hyperprior(N, M, RateGain(RATE_LEVELS, M)), split_mean_scale,
+                 _identity, latent=_checkerboard_latent),
 ):
     _ARCHITECTURES.add(_arch.name, _arch)
 

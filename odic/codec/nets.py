@@ -195,6 +195,38 @@ class Hyperprior(nn.Module):
         self.load_state_dict({k: v for k, v in state.items() if k in own})
 
 
+class MaskedConv2d(nn.Conv2d):
+    """CompressAI's ``MaskedConv2d`` at inference: the kernel times the stored mask; unpadded, the
+    caller pads (:mod:`odic.codec.latent` evaluates it on strided grids)."""
+
+    mask: Tensor
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride=2)
+        self.register_buffer("mask", torch.zeros_like(self.weight))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self._conv_forward(x, self.weight * self.mask, self.bias)
+
+
+class CheckerboardHyperprior(Hyperprior):
+    """A mean-scale hyperprior with He et al. 2021's checkerboard context (two-pass decoding):
+    ``context_prediction`` sees the decoded anchors around a latent, ``entropy_parameters`` turns
+    that and the hyperprior's parameters into a correction of them (:mod:`odic.codec.latent`)."""
+
+    def __init__(self, *args: Any, M: int) -> None:
+        super().__init__(*args)
+        self.context_prediction = MaskedConv2d(M, 2 * M, 5)
+        self.entropy_parameters = nn.Sequential(nn.Conv2d(4 * M, 3 * M, 1), nn.LeakyReLU(), nn.Conv2d(3 * M, 2 * M, 1))
+
+
+def anchor_mask(y: Tensor) -> Tensor:
+    """(1, 1, h, w) of ``y``'s type: 1 at the checkerboard's anchors (row + column even), else 0."""
+    rows = torch.arange(y.shape[-2], device=y.device).view(-1, 1)
+    cols = torch.arange(y.shape[-1], device=y.device).view(1, -1)
+    return ((rows + cols) % 2 == 0).to(y.dtype)[None, None]
+
+
 def _analysis(N: int, M: int) -> nn.Sequential:
     return nn.Sequential(conv(3, N), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
 
@@ -211,11 +243,21 @@ def scale_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> Hyperprior
     return Hyperprior(_analysis(N, M), _synthesis(N, M), h_a, h_s, N, rate_gain)
 
 
-def mean_scale_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> Hyperprior:
-    """CompressAI's ``MeanScaleHyperprior`` layers."""
+def _mean_scale_hyper(N: int, M: int) -> tuple[nn.Sequential, nn.Sequential]:
     h_a = nn.Sequential(conv(M, N, 3, 1), nn.LeakyReLU(), conv(N, N), nn.LeakyReLU(), conv(N, N))
     h_s = nn.Sequential(deconv(N, M), nn.LeakyReLU(), deconv(M, M * 3 // 2), nn.LeakyReLU(),
                         conv(M * 3 // 2, M * 2, 3, 1))
-    return Hyperprior(_analysis(N, M), _synthesis(N, M), h_a, h_s, N, rate_gain)
+    return h_a, h_s
+
+
+def mean_scale_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> Hyperprior:
+    """CompressAI's ``MeanScaleHyperprior`` layers."""
+    return Hyperprior(_analysis(N, M), _synthesis(N, M), *_mean_scale_hyper(N, M), N, rate_gain)
+
+
+def checkerboard_hyperprior(N: int, M: int, rate_gain: RateGain | NoGain) -> CheckerboardHyperprior:
+    """The mean-scale hyperprior's layers and the checkerboard context of
+    :class:`odic.train.models.GainedCheckerboardHyperprior`."""
+    return CheckerboardHyperprior(_analysis(N, M), _synthesis(N, M), *_mean_scale_hyper(N, M), N, rate_gain, M=M)
 
 

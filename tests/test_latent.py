@@ -1,0 +1,98 @@
+"""The checkerboard context: training network, coder and file agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from odic.codec import bitstream
+from odic.codec.codec import TILE, TILE_MARGIN, Codec, pixels_tensor, tiled
+from odic.codec.latent import CheckerboardLatent
+from odic.codec.models import create_coder, get_architecture, split_mean_scale
+from odic.codec.nets import anchor_mask
+from odic.errors import DecoderMismatchError
+from odic.train.models import GainedHyperprior, create_model
+from tests.conftest import random_image
+
+ARCH = "gained-checkerboard-hyperprior"
+
+
+def _trained_looking(seed: int = 0) -> GainedHyperprior:
+    """A small checkerboard network whose context is not zero (as a trained one's is not)."""
+    torch.manual_seed(seed)
+    model = create_model(ARCH, 16, 24)
+    with torch.no_grad():
+        for p in model.entropy_parameters[-1].parameters():
+            p.normal_(0, 0.05)
+    model.update(force=True)
+    return model.eval()
+
+
+def _codec(model: GainedHyperprior, level: int = 3) -> Codec:
+    return Codec(create_coder(ARCH, 16, 24, model.state_dict()), get_architecture(ARCH), b"\0" * 4, 0.0, level + 1,
+                 level)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (65, 33), (130, 200)])
+def test_checkerboard_round_trip(size: tuple[int, int]) -> None:
+    codec = _codec(_trained_looking())
+    encoded = codec.encode_batch(pixels_tensor(random_image(*size)), reconstruct=True)[0]
+    pixels, _ = codec.decode_pixels(encoded.data)
+    np.testing.assert_array_equal(pixels, encoded.reconstruction)
+
+
+def test_the_coder_predicts_what_the_network_trained_with() -> None:
+    """The coder's strided float64 context equals the training network's full-grid one."""
+    model = _trained_looking()
+    codec = _codec(model)
+    with torch.no_grad():
+        y = model.analyse(torch.rand(1, 3, 128, 192), 3)
+        _, hyper = model.hyperprior(y)
+        expected = model.gaussian_params(y, hyper)
+        _, means = split_mean_scale(hyper)
+        anchors = (torch.round(y - means) + means) * anchor_mask(y)
+        assert isinstance(codec.latent, CheckerboardLatent)
+        got = codec.latent._params(anchors, hyper)
+    for a, b in zip(got, expected):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+    # The anchors keep the hyperprior's parameters; the context changes the others.
+    mask = anchor_mask(y).bool().expand_as(y)
+    assert torch.equal(got[0][mask], split_mean_scale(hyper)[0][mask])
+    assert not torch.allclose(got[0][~mask], split_mean_scale(hyper)[0][~mask])
+
+
+def test_the_tiled_context_equals_the_whole() -> None:
+    """Tiles read the checkerboard's parity from their own coordinates: the codec's tiling keeps it."""
+    coder = create_coder(ARCH, 16, 24, _trained_looking().state_dict())
+    whole = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale: f(x))
+    tiles = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale: tiled(f, x, scale, TILE, TILE_MARGIN))
+    size = (TILE + 3 * TILE_MARGIN + 1, 2 * TILE + 1)
+    anchors, hyper = torch.randn(1, 24, *size) * anchor_mask(torch.empty(size)), torch.randn(1, 48, *size)
+    for a, b in zip(tiles._params(anchors, hyper), whole._params(anchors, hyper)):
+        torch.testing.assert_close(a, b)
+
+
+def test_a_fine_tuned_context_starts_at_the_hyperprior_rate() -> None:
+    torch.manual_seed(0)
+    hyperprior = create_model("gained-mean-scale-hyperprior", 16, 24).eval()
+    context = create_model(ARCH, 16, 24).eval()
+    missing, unexpected = context.load_state_dict(hyperprior.state_dict(), strict=False)
+    assert not unexpected and all(k.startswith(("context_prediction.", "entropy_parameters.")) for k in missing)
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        for a, b in zip(hyperprior(x, 2)["likelihoods"].values(), context(x, 2)["likelihoods"].values()):
+            torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize("claim", [10**6, 0])
+def test_a_crafted_anchor_length_is_refused(claim: int) -> None:
+    codec = _codec(_trained_looking())
+    data = codec.encode_batch(pixels_tensor(random_image(64, 64)))[0].data
+    parsed = bitstream.parse(data)
+    _, start = bitstream.read_varint(parsed.y_string, 0)
+    y_string = bitstream.varint(claim) + parsed.y_string[start:]
+    header = parsed.header.__class__(**{**parsed.header.__dict__, "len_y": len(y_string)})
+    with pytest.raises(DecoderMismatchError):
+        codec.decode_pixels(bitstream.serialize(header, parsed.z_string, y_string))
+
