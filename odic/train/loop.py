@@ -31,6 +31,8 @@ from odic.train.models import create_model
 from odic.train.runner import Runner
 
 CHECKPOINT = "last.ckpt"
+#: Parts of a network that fine-tuning may start without: the rate gains and the context model.
+_MAY_START_FRESH = ("rate_gain.", "context_prediction.", "entropy_parameters.")
 
 
 @dataclass
@@ -165,16 +167,17 @@ class Trainer(Runner):
             self._init_from(Path(cfg.init_from))
 
     def _init_from(self, path: Path) -> None:
-        """Fine-tune from another run: its weights, and for a variable-rate network
-        started from a single-rate one, gains spread around the source's λ."""
+        """Fine-tune from another run: its weights; for a variable-rate network started from a
+        single-rate one, gains spread around the source's λ; for a context model started from a
+        hyperprior, the context as constructed (it starts at the hyperprior's rate)."""
         self.init_sha256 = sha256_file(path)
         state = torch.load(path, map_location=self.device, weights_only=False)
         if "model" not in state:
             self.init_lineage = shipped_lineage(self.init_sha256)
         missing, unexpected = self.model.load_state_dict(state.get("model", state), strict=False)
-        if unexpected or any(not k.startswith("rate_gain.") for k in missing):
+        if unexpected or any(not k.startswith(_MAY_START_FRESH) for k in missing):
             raise ValueError(f"{path} does not fit {self.cfg.architecture}: missing {missing}, unexpected {unexpected}")
-        if missing:
+        if any(k.startswith("rate_gain.") for k in missing):
             source = state["config"]["lmbda"]
             reference = source[0] if isinstance(source, list) else source
             with torch.no_grad():
