@@ -11,7 +11,9 @@ LADDERS=${LADDERS:-a0 a1 a05}
 HOLD_OUT=${HOLD_OUT:-50}
 
 # What every run shares, wherever it trains (the caller adds data, batch, threads, device, deadline).
-RECIPE=(--hold-out "$HOLD_OUT" --arch gained-mean-scale-hyperprior --N 128 --M 192 --quantize mixed --warmup 25)
+# The checkerboard context (experiments/context) starts at zero when a generation begins from a
+# hyperprior-only one, so chains continue across the change of architecture.
+RECIPE=(--hold-out "$HOLD_OUT" --arch gained-checkerboard-hyperprior --N 128 --M 192 --quantize mixed --warmup 25)
 SIX=(--lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --lambda 8.73 --quality 3 --lambda 31.73 --quality 5
      --lambda 115.37 --quality 7 --lambda 250 --quality 8 --half-size 1 --half-size 2)
 # The machine term as shipped (experiments/train/README.md §7, §9): Lite0 at the classifier's view.
