@@ -96,3 +96,19 @@ def test_a_crafted_anchor_length_is_refused(claim: int) -> None:
     with pytest.raises(DecoderMismatchError):
         codec.decode_pixels(bitstream.serialize(header, parsed.z_string, y_string))
 
+
+
+def test_compressais_two_pass_path_round_trips() -> None:
+    """The training network's own compress / decompress (the speed reference of ``odic lab bench``)."""
+    model = _trained_looking()
+    x = torch.rand(1, 3, 128, 192)
+    with torch.no_grad():
+        out = model.compress(x, 3)
+        assert len(out["strings"]) == 3
+        x_hat = model.decompress(out["strings"], out["shape"], 3)["x_hat"]
+        y = model.analyse(x, 3)
+        _, hyper = model.hyperprior(y)
+        _, means = model.gaussian_params(y, hyper)
+        assert means is not None
+        expected = model.synthesise(torch.round(y - means) + means, 3).clamp(0, 1)
+    torch.testing.assert_close(x_hat, expected, rtol=0, atol=1e-4)
