@@ -32,6 +32,7 @@ TEST_MODELS = [
     (0.0, 2, "scale-hyperprior"),
     (0.5, 1, "mean-scale-hyperprior"),
     (1.0, 1, "mean-scale-hyperprior"),
+    (0.0, 3, "gained-checkerboard-hyperprior"),
 ]
 
 
@@ -41,6 +42,10 @@ def weights_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for i, (alpha, quality, arch) in enumerate(TEST_MODELS):
         torch.manual_seed(i)
         model = create_model(arch, 16, 24)
+        if arch == "gained-checkerboard-hyperprior":  # a context that predicts something, as a trained one does
+            with torch.no_grad():
+                for p in model.entropy_parameters[-1].parameters():
+                    p.normal_(0, 0.05)
         zoo.export(model, directory, name=f"test-a{alpha:g}-q{quality}", architecture=arch, N=16, M=24,
                    alpha=alpha, points=[zoo.OperatingPoint(quality=quality, lmbda=1.0)], training_data="random init (tests)")
     return directory

@@ -17,7 +17,7 @@ from tests.conftest import random_image
 
 
 @pytest.mark.parametrize("size", [(1, 1), (65, 33), (513, 769), (64, 64), (2, 300)])
-@pytest.mark.parametrize("alpha,quality", [(0.0, 1), (0.0, 2), (1.0, None)])
+@pytest.mark.parametrize("alpha,quality", [(0.0, 1), (0.0, 2), (0.0, 3), (1.0, None)])
 def test_round_trip_any_size(size: tuple[int, int], alpha: float, quality: int | None) -> None:
     image = random_image(*size)
     codec = odic.load_codec(alpha, quality)
