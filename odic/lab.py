@@ -215,8 +215,7 @@ def bench(
     except (OdicError, ValueError) as e:
         fail(str(e))
     ours, reference = odic_speed(card, files)
-    rows = [ours, reference] + [baseline_speed(c, files, 75 if c != "jpeg2000" else 0.5)
-                                for c in codecs.split(",") if c]
+    rows = [ours, reference] + [baseline_speed(c, files) for c in codecs.split(",") if c]
     import torch
 
     table = Table(title=f"{len(files)} images, {torch.get_num_threads()} threads")

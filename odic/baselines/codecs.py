@@ -58,6 +58,7 @@ class Jpeg2000(BaselineCodec):
 
     name, pil_format, suffix, low, high, integer = "jpeg2000", "JPEG2000", ".jp2", 0.02, 8.0, False
     ladder = (0.1, 0.2, 0.35, 0.6, 1.0)
+    typical = 0.5
 
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality_mode": "rates", "quality_layers": [24.0 / quality], "irreversible": True}

@@ -34,6 +34,9 @@ class BaselineCodec:
     #: read off BSDS500 photos (experiments/calibration/codec_ladders.py) to span about 0.1 to
     #: 1.0 bpp on Kodak, which codes at about 0.85× the BSDS rate at the same setting.
     ladder: ClassVar[tuple[float, ...]]
+    #: The setting a user would pick without thinking (the one ``odic lab bench`` times): the
+    #: common default of a 0–100 quality scale.
+    typical: ClassVar[float] = 75
     def options(self, quality: float) -> dict[str, Any]:
         return {"quality": int(quality)}
 

@@ -69,8 +69,10 @@ def odic_speed(card: ModelCard, images: Sequence[Path], repeats: int = 2) -> tup
             Speed("compressai", megapixels / ref_enc, megapixels / ref_dec))
 
 
-def baseline_speed(name: str, images: Sequence[Path], quality: float, repeats: int = 2) -> Speed:
+def baseline_speed(name: str, images: Sequence[Path], repeats: int = 2) -> Speed:
+    """A classical codec's speeds at its typical setting."""
     codec = get_codec(name)
+    quality = codec.typical
     pictures = [Image.open(p).convert("RGB") for p in images]
     megapixels = sum(p.width * p.height for p in pictures) / 1e6
     files = [codec.encode(p, quality) for p in pictures]
