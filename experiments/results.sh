@@ -20,6 +20,9 @@ WORKERS=${WORKERS:-2}
 ODIC_ONLY=${ODIC_ONLY:-}
 QUALITIES=${QUALITIES:-}
 [ -z "$QUALITIES" ] || [ -n "$ODIC_ONLY" ] || { echo "QUALITIES needs ODIC_ONLY (e.g. odic:1)" >&2; exit 2; }
+# Which steps run (STEPS="a b c" leaves out the 500-image b2 when an hour is not there for it).
+STEPS=${STEPS:-a b b2 c d e}
+want() { [[ " $STEPS " == *" $1 "* ]]; }
 
 measure() {  # measure <experiment dir> <run dir> <codecs> <sweep args...>: one sweep, its committed part kept
   local dir=$1 run=$2 codecs=$3
@@ -34,29 +37,29 @@ measure() {  # measure <experiment dir> <run dir> <codecs> <sweep args...>: one 
 }
 
 # (a) Kodak rate–distortion, every codec at its quality ladder and every shipped odic model.
-measure experiments/kodak "$RUNS/sweep-kodak" jpeg,jpeg444,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
+want a && measure experiments/kodak "$RUNS/sweep-kodak" jpeg,jpeg444,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   --images ../shared/data/kodak
 
 # (b) imagenet-1000 rate–accuracy at native resolution, 125 images spread over the 500 (all
 # classes' mix), four observers none of which odic was trained with.
-measure experiments/imagenet "$RUNS/sweep-imagenet" jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
+want b && measure experiments/imagenet "$RUNS/sweep-imagenet" jpeg,webp,webp-half,avif,jpeg2000,jpegxl,jpegxl-half,heic,$ODIC \
   "${IMAGENET[@]}" --limit 125 --judges $LITE2,$MNV2,$MNV1,$ONNX
 
 # (b2) The machine-observer targets on all 500 images (contains (b)'s 125): only the codecs and
 # observers they name (issue 3: JPEG and WebP; issue 22: AVIF).
-measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,avif,odic:0,odic:1 \
+want b2 && measure experiments/imagenet-500 "$RUNS/sweep-imagenet-500" jpeg,webp,webp-half,avif,odic:0,odic:1 \
   "${IMAGENET[@]}" --judges $LITE2,$MNV2
 
 # (c) The same at the network input (--input-size 224: resize + centre crop, then compress).
-measure experiments/imagenet-224 "$RUNS/sweep-imagenet-224" jpeg,webp,$ODIC \
+want c && measure experiments/imagenet-224 "$RUNS/sweep-imagenet-224" jpeg,webp,$ODIC \
   "${IMAGENET[@]}" --limit 100 --input-size 224 --judges $LITE2,$MNV2
 
 # (d) The α trade-off at one mid rate: trains its five networks from the shipped α = 0.5 one
 #     (about 45 min on 2 cores; resumable), then measures them.
-[ -n "$QUALITIES" ] || bash experiments/tradeoff/run.sh
+[ -n "$QUALITIES" ] || ! want d || bash experiments/tradeoff/run.sh
 
 # (e) Speed, alone on the machine (experiments/bench/README.md).
-if [ -z "$QUALITIES" ]; then
+if [ -z "$QUALITIES" ] && want e; then
   COLUMNS=100 odic lab bench --images ../shared/data/kodak --limit 4 > experiments/bench/bench-bf16.txt
   COLUMNS=100 ODIC_BF16=0 odic lab bench --images ../shared/data/kodak --limit 4 --codecs jpeg > experiments/bench/bench-fp32.txt
 fi
