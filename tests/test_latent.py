@@ -65,8 +65,9 @@ def test_the_coder_predicts_what_the_network_trained_with() -> None:
 def test_the_tiled_context_equals_the_whole() -> None:
     """Tiles read the checkerboard's parity from their own coordinates: the codec's tiling keeps it."""
     coder = create_coder(ARCH, 16, 24, _trained_looking().state_dict())
-    whole = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale: f(x))
-    tiles = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale: tiled(f, x, scale, TILE, TILE_MARGIN))
+    whole = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale, *more: f(x, *more))
+    tiles = CheckerboardLatent(coder, split_mean_scale,
+                               lambda f, x, scale, *more: tiled(f, x, scale, TILE, TILE_MARGIN, *more))
     size = (TILE + 3 * TILE_MARGIN + 1, 2 * TILE + 1)
     anchors, hyper = torch.randn(1, 24, *size) * anchor_mask(torch.empty(size)), torch.randn(1, 48, *size)
     for a, b in zip(tiles._params(anchors, hyper), whole._params(anchors, hyper)):

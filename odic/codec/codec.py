@@ -74,20 +74,24 @@ PADDED_AREA = 2
 HYPER_TILE = 16
 
 
-def tiled(transform: Callable[[Tensor], Tensor], x: Tensor, scale: Fraction, tile: int, margin: int) -> Tensor:
+def tiled(transform: Callable[..., Tensor], x: Tensor, scale: Fraction, tile: int, margin: int,
+          *more: Tensor) -> Tensor:
     """``transform`` applied to overlapping tiles of ``x`` and the tiles' interiors stitched.
 
     ``transform`` maps an h × w input to h·scale × w·scale; ``tile`` and ``margin`` are in input
-    units and chosen so that every boundary maps to whole output units.
+    units and chosen so that every boundary maps to whole output units. Inputs in ``more`` (of
+    ``x``'s height and width) are tiled alike and passed after ``x``'s tile.
     """
     height, width = x.shape[-2:]
     if height <= tile + margin and width <= tile + margin:
-        return transform(x)
+        return transform(x, *more)
     result: Tensor | None = None  # allocated once the first tile says its channels and type
     for top in range(0, height, tile):
         for left in range(0, width, tile):
             t0, l0 = max(0, top - margin), max(0, left - margin)
-            out = transform(x[..., t0: min(height, top + tile + margin), l0: min(width, left + tile + margin)])
+            rows_in = slice(t0, min(height, top + tile + margin))
+            cols_in = slice(l0, min(width, left + tile + margin))
+            out = transform(*(t[..., rows_in, cols_in] for t in (x, *more)))
             if result is None:
                 result = out.new_empty((*out.shape[:-2], int(height * scale), int(width * scale)))
             rows = slice(int((top - t0) * scale), int((min(height, top + tile) - t0) * scale))
@@ -189,7 +193,7 @@ class Codec:
         self._h_s64 = copy.deepcopy(model.h_s).double().eval()
         self._z_tables = rans.Tables.of(model.entropy_bottleneck)
         self.latent = arch.latent(model, arch.split_params,
-                                  lambda f, x, scale: tiled(f, x, scale, TILE, TILE_MARGIN))
+                                  lambda f, x, scale, *more: tiled(f, x, scale, TILE, TILE_MARGIN, *more))
         self.fast = fast_enabled()
         #: Where g_a and g_s run (see :func:`transform_device`); everything else stays on the CPU.
         self.device = transform_device(device)

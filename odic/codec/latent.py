@@ -24,8 +24,8 @@ from odic.errors import CorruptDataError
 
 #: Splits the hyperprior's parameters into the Gaussian ``(scales, means)`` of ``y``.
 SplitParams = Callable[[Tensor], tuple[Tensor, Tensor | None]]
-#: ``tiled(transform, x, scale, tile, margin)`` of :mod:`odic.codec.codec`.
-Tiler = Callable[[Callable[[Tensor], Tensor], Tensor, Fraction], Tensor]
+#: ``tiled(transform, x, scale, tile, margin, *more)`` of :mod:`odic.codec.codec`, its tiles fixed.
+Tiler = Callable[..., Tensor]
 
 
 class GaussianLatent:
@@ -65,14 +65,11 @@ class CheckerboardLatent(GaussianLatent):
 
     def _params(self, anchors: Tensor, hyper: Tensor) -> tuple[Tensor, Tensor | None]:
         """Every latent's ``(scales, means)``: the hyperprior's at the anchors, the context's elsewhere."""
-        channels = anchors.shape[1]
-
-        def context(x: Tensor) -> Tensor:
+        def context(anchors: Tensor, hyper: Tensor) -> Tensor:
             # Only at the others: (even row, odd column) and (odd row, even column), each a stride-2
             # grid of the masked convolution's output, so the float64 context costs half a full pass.
             # Tiles start at even latents (TILE and TILE_MARGIN are even), so parities are global.
-            x = x.double()
-            padded, hyper = F.pad(x[:, :channels], (2, 2, 2, 2)), x[:, channels:]
+            padded, hyper = F.pad(anchors.double(), (2, 2, 2, 2)), hyper.double()
             params = hyper.clone()
             for rows, cols in ((0, 1), (1, 0)):
                 h = hyper[..., rows::2, cols::2]
@@ -80,7 +77,7 @@ class CheckerboardLatent(GaussianLatent):
                 params[..., rows::2, cols::2] = h + self.entropy_parameters(torch.cat([ctx, h], 1))
             return params.float()
 
-        return self.split_params(self.tiler(context, torch.cat([anchors, hyper], 1), Fraction(1)))
+        return self.split_params(self.tiler(context, anchors, Fraction(1), hyper))
 
     def encode(self, y: Tensor, hyper: Tensor) -> tuple[Tensor, Tensor | None, list[bytes]]:
         mask = anchor_mask(y)
