@@ -36,7 +36,7 @@ def _strings(alpha: float, quality: int, height: int, width: int, seed: int, noi
     image = (np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8) if noise
              else random_image(height, width, seed=seed))
     parsed = bitstream.parse(codec.encode(image))
-    z_shape, _ = codec._latent_shapes(*parsed.header.coded_size)
+    z_shape = codec._hyperlatent_shape(*parsed.header.coded_size)
     z_hat = reference.entropy_bottleneck.decompress([parsed.z_string], z_shape)
     indexes = reference.gaussian_conditional.build_indexes(codec.arch.split_params(codec._hyper(z_hat))[0])
     return codec, reference, parsed, z_shape, indexes

@@ -214,10 +214,11 @@ class Codec:
         h, w = x.shape[-2:]
         return F.pad(x, (0, (-w) % s, 0, (-h) % s), mode="replicate")
 
-    def _latent_shapes(self, height: int, width: int) -> tuple[tuple[int, int], tuple[int, int]]:
-        s, ys = self.arch.stride, self.arch.y_stride
-        hp, wp = -(-height // s) * s, -(-width // s) * s
-        return (hp // s, wp // s), (hp // ys, wp // ys)
+    def _hyperlatent_shape(self, height: int, width: int) -> tuple[int, int]:
+        """(h, w) of ``z`` for an H × W coded picture (padded to the stride); ``y`` is ``h_s``'s
+        upsampling of it."""
+        s = self.arch.stride
+        return -(-height // s), -(-width // s)
 
     def _hyper(self, z_hat: Tensor) -> Tensor:
         """``h_s(z_hat)``: the parameters the latent coder starts from (:mod:`odic.codec.latent`)."""
@@ -343,15 +344,12 @@ class Codec:
             )
         if h.resample != self.resample:
             raise BitstreamError(f"file is coded at 1/{h.resample} size, but its model codes at 1/{self.resample}")
-        z_shape, y_shape = self._latent_shapes(*h.coded_size)
+        z_shape = self._hyperlatent_shape(*h.coded_size)
         z_hat = rans.decode_hyperlatent(parsed.z_string, self.model.entropy_bottleneck, self._z_tables, z_shape)
-        hyper = self._hyper(z_hat)
-        if tuple(hyper.shape[-2:]) != y_shape:
-            raise BitstreamError("latent shape does not match the image size")
         # The y tables come from h_s here, so a y string that does not decode, or decodes to other
         # symbols than the encoder's, means a crafted file or tables that differ from the encoder's.
         try:
-            symbols, means = self.latent.decode(parsed.y_string, hyper)
+            symbols, means = self.latent.decode(parsed.y_string, self._hyper(z_hat))
         except CorruptDataError as e:
             raise DecoderMismatchError(f"decoder mismatch ({e}): the file was crafted, or the entropy tables "
                                        "disagree between machines or odic versions") from None
