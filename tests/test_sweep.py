@@ -11,7 +11,7 @@ from PIL import Image
 from odic.errors import OdicError
 from odic.eval import sweep
 from odic.eval.accuracy import Labelled
-from tests.conftest import random_image
+from tests.conftest import TEST_MODELS, random_image
 
 
 def _labelled_images(folder: Path) -> list[Labelled]:
@@ -27,7 +27,8 @@ def test_sweep_resumes_and_summarises(tmp_path: Path) -> None:
     items = _labelled_images(tmp_path)
     jobs = sweep.plan(items, ["jpeg", "odic:0"], rates=[0.5, 1.0])
     assert len(jobs) == 2 * 2 + 2 * 2  # two target rates for jpeg and for odic α = 0 (its nearest quality)
-    assert [j.setting_name for j in sweep.plan(items[:1], ["odic:0"])] == ["q1", "q2"]  # no rates: every quality
+    every = [f"q{quality}" for alpha, quality, _ in TEST_MODELS if alpha == 0]
+    assert [j.setting_name for j in sweep.plan(items[:1], ["odic:0"])] == every  # no rates: every quality
     out = tmp_path / "out"
     sweep.run(jobs[:3], [], out, progress=False)
     with open(out / sweep.RECORDS, "a") as f:
