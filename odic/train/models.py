@@ -194,13 +194,15 @@ class GainedCheckerboardHyperprior(GainedMeanScaleHyperprior):
     def decompress(self, strings: list, shape: torch.Size, level: Level = 0) -> dict:
         hyper = self.h_s(self.entropy_bottleneck.decompress(strings[0], shape))
         y_hat = hyper.new_zeros(hyper.shape[0], hyper.shape[1] // 2, *hyper.shape[2:])
-        params = self.split_params(hyper)
-        for half, string in zip(self._halves(y_hat), strings[1:]):
-            scales, means = params
+        anchors, others = self._halves(y_hat)
+
+        def decode(string: list, half: Tensor, scales: Tensor, means: Tensor | None) -> None:
             y_hat[half] = self.gaussian_conditional.decompress(
                 string, self.gaussian_conditional.build_indexes(self._take(scales, half)),
                 means=self._take(means, half)).view(-1)
-            params = self.gaussian_params(y_hat, hyper)  # the anchors known: the rest's parameters
+
+        decode(strings[1], anchors, *self.split_params(hyper))
+        decode(strings[2], others, *self.gaussian_params(y_hat, hyper))  # the anchors known: the rest's
         return {"x_hat": self.synthesise(y_hat, level).clamp(0, 1)}
 
     @staticmethod
