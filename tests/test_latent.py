@@ -62,6 +62,23 @@ def test_the_coder_predicts_what_the_network_trained_with() -> None:
     assert not torch.allclose(got[0][~mask], split_mean_scale(hyper)[0][~mask])
 
 
+def test_the_mask_is_built_not_stored() -> None:
+    """Weights leave the context's 0/1 mask out; files that hold it (CompressAI's layer saves it)
+    still load, into the training network and the coder, and predict as before."""
+    from compressai.layers import CheckerboardMaskedConv2d
+
+    model = _trained_looking()
+    state = model.state_dict()
+    assert not any(k.endswith("mask") for k in state)
+    reference = CheckerboardMaskedConv2d(24, 48, kernel_size=5, padding=2)
+    with_mask = {**state, "context_prediction.mask": reference.mask.clone()}
+    coder = create_coder(ARCH, 16, 24, with_mask)
+    assert torch.equal(coder.context_prediction.mask, reference.mask.double())
+    again = create_model(ARCH, 16, 24)
+    again.load_state_dict(with_mask)
+    assert torch.equal(again.context_prediction.mask, reference.mask)
+
+
 def test_the_tiled_context_equals_the_whole() -> None:
     """Tiles read the checkerboard's parity from their own coordinates: the codec's tiling keeps it."""
     coder = create_coder(ARCH, 16, 24, _trained_looking().state_dict())

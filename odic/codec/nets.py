@@ -196,14 +196,19 @@ class Hyperprior(nn.Module):
 
 
 class MaskedConv2d(nn.Conv2d):
-    """CompressAI's ``MaskedConv2d`` at inference: the kernel times the stored mask; unpadded, the
-    caller pads (:mod:`odic.codec.latent` evaluates it on strided grids)."""
+    """CompressAI's ``CheckerboardMaskedConv2d`` at inference: the kernel sees only the positions
+    whose row + column offset is odd (the anchors around a non-anchor); unpadded, the caller pads
+    (:mod:`odic.codec.latent` evaluates it on strided grids). The mask is a constant of the
+    architecture, so weights files leave it out and it is built here."""
 
     mask: Tensor
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride=2)
-        self.register_buffer("mask", torch.zeros_like(self.weight))
+        mask = torch.zeros_like(self.weight)
+        mask[..., 0::2, 1::2] = 1
+        mask[..., 1::2, 0::2] = 1
+        self.register_buffer("mask", mask, persistent=False)
 
     def forward(self, x: Tensor) -> Tensor:
         return self._conv_forward(x, self.weight * self.mask, self.bias)

@@ -69,13 +69,15 @@ class GainedHyperprior(CompressionModel):
         self.fast = nullcontext()
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
-        """Load weights, but keep the entropy models' likelihood bounds (1e-9) as constructed.
+        """Load weights, but keep the constants of the architecture as constructed.
 
-        The bounds are constants of the loss, stored as buffers: a file saved in fp16 (as shipped
-        weights are) holds 0 for them, and a zero bound turns one improbable latent into an
-        infinite rate, which skips the training step.
+        The entropy models' likelihood bounds (1e-9) are constants of the loss, stored as buffers:
+        a file saved in fp16 (as shipped weights are) holds 0 for them, and a zero bound turns one
+        improbable latent into an infinite rate, which skips the training step. The context's
+        mask is neither saved nor loaded (:class:`CheckerboardMask`); files that hold it still load.
         """
         bounds = {k: v.clone() for k, v in self.state_dict().items() if k.endswith("likelihood_lower_bound.bound")}
+        state_dict = {k: v for k, v in state_dict.items() if not k.endswith("context_prediction.mask")}
         result = super().load_state_dict(state_dict, strict)
         with torch.no_grad():
             for key, value in bounds.items():
@@ -139,6 +141,16 @@ class GainedScaleHyperprior(GainedHyperprior, ScaleHyperprior):
         return split_scale_only(params)
 
 
+class CheckerboardMask(CheckerboardMaskedConv2d):
+    """CompressAI's checkerboard-masked convolution whose mask is built, not stored: 3.7 MB of
+    zeros and ones in an fp16 weights file that the codec rebuilds anyway
+    (:class:`odic.codec.nets.MaskedConv2d`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register_buffer("mask", self.mask, persistent=False)
+
+
 class GainedMeanScaleHyperprior(GainedHyperprior, MeanScaleHyperprior):
     """Minnen et al. 2018 without context model: mean and scale from the hyperprior; with
     ``levels`` > 1, one network codes that many rates through :class:`RateGain`."""
@@ -161,7 +173,7 @@ class GainedCheckerboardHyperprior(GainedMeanScaleHyperprior):
 
     def __init__(self, N: int, M: int, levels: int = 1) -> None:
         super().__init__(N, M, levels)
-        self.context_prediction = CheckerboardMaskedConv2d(M, 2 * M, kernel_size=5, padding=2)
+        self.context_prediction = CheckerboardMask(M, 2 * M, kernel_size=5, padding=2)
         last = nn.Conv2d(3 * M, 2 * M, 1)
         nn.init.zeros_(last.weight)
         nn.init.zeros_(last.bias)  # type: ignore[arg-type]  # a Conv2d made with bias=True has one
