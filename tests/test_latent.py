@@ -42,13 +42,15 @@ def test_checkerboard_round_trip(size: tuple[int, int]) -> None:
     np.testing.assert_array_equal(pixels, encoded.reconstruction)
 
 
-def test_the_coder_predicts_what_the_network_trained_with() -> None:
-    """The coder's strided float64 context equals the training network's full-grid one."""
+@pytest.mark.parametrize("size", [(8, 12), (9, 13), (4, 4), (5, 3)])
+def test_the_coder_predicts_what_the_network_trained_with(size: tuple[int, int]) -> None:
+    """The coder's float64 context, evaluated on the anchor grids, equals the training network's
+    masked convolution over the whole latent, at even and odd latent sizes."""
     model = _trained_looking()
     codec = _codec(model)
+    torch.manual_seed(1)
     with torch.no_grad():
-        y = model.analyse(torch.rand(1, 3, 128, 192), 3)
-        _, hyper = model.hyperprior(y)
+        y, hyper = 4 * torch.randn(1, 24, *size), torch.randn(1, 48, *size)
         expected = model.gaussian_params(y, hyper)
         _, means = split_mean_scale(hyper)
         anchors = (torch.round(y - means) + means) * anchor_mask(y)
@@ -64,7 +66,7 @@ def test_the_coder_predicts_what_the_network_trained_with() -> None:
 
 def test_the_mask_is_built_not_stored() -> None:
     """Weights leave the context's 0/1 mask out; files that hold it (CompressAI's layer saves it)
-    still load, into the training network and the coder, and predict as before."""
+    still load, into the training network and the coder, which predicts as without it."""
     from compressai.layers import CheckerboardMaskedConv2d
 
     model = _trained_looking()
@@ -72,11 +74,14 @@ def test_the_mask_is_built_not_stored() -> None:
     assert not any(k.endswith("mask") for k in state)
     reference = CheckerboardMaskedConv2d(24, 48, kernel_size=5, padding=2)
     with_mask = {**state, "context_prediction.mask": reference.mask.clone()}
-    coder = create_coder(ARCH, 16, 24, with_mask)
-    assert torch.equal(coder.context_prediction.mask, reference.mask.double())
     again = create_model(ARCH, 16, 24)
     again.load_state_dict(with_mask)
     assert torch.equal(again.context_prediction.mask, reference.mask)
+    anchors, hyper = torch.randn(1, 24, 7, 9) * anchor_mask(torch.empty(7, 9)), torch.randn(1, 48, 7, 9)
+    for coder in (create_coder(ARCH, 16, 24, with_mask), create_coder(ARCH, 16, 24, state)):
+        latent = CheckerboardLatent(coder, split_mean_scale, lambda f, x, scale, *more: f(x, *more))
+        for a, b in zip(latent._params(anchors, hyper), _codec(model).latent._params(anchors, hyper)):
+            torch.testing.assert_close(a, b)
 
 
 def test_the_tiled_context_equals_the_whole() -> None:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from fractions import Fraction
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from odic.codec import bitstream, rans
@@ -72,14 +71,12 @@ class CheckerboardLatent(GaussianLatent):
     def _params(self, anchors: Tensor, hyper: Tensor) -> tuple[Tensor, Tensor | None]:
         """Every latent's ``(scales, means)``: the hyperprior's at the anchors, the context's elsewhere."""
         def context(anchors: Tensor, hyper: Tensor) -> Tensor:
-            # Only at the others: (even row, odd column) and (odd row, even column), each a stride-2
-            # grid of the masked convolution's output, so the float64 context costs half a full pass.
-            # Tiles start at even latents (TILE and TILE_MARGIN are even), so parities are global.
-            padded, hyper = F.pad(anchors.double(), (2, 2, 2, 2)), hyper.double()
+            # Only at the others, (even row, odd column) and (odd row, even column). Tiles start at
+            # even latents (TILE and TILE_MARGIN are even), so parities are global.
+            hyper = hyper.double()
             params = hyper.clone()
-            for rows, cols in ((0, 1), (1, 0)):
+            for (rows, cols), ctx in zip(((0, 1), (1, 0)), self.context_prediction(anchors.double())):
                 h = hyper[..., rows::2, cols::2]
-                ctx = self.context_prediction(padded[..., rows:, cols:])[..., : h.shape[-2], : h.shape[-1]]
                 params[..., rows::2, cols::2] = h + self.entropy_parameters(torch.cat([ctx, h], 1))
             return params.float()
 
