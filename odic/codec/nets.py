@@ -131,7 +131,8 @@ class GDN(nn.Module):
         channels = x.shape[1]
         gamma = self.gamma_reparam(self.gamma).reshape(channels, channels, 1, 1)
         norm = nn.functional.conv2d(x**2, gamma, self.beta_reparam(self.beta))
-        return x * (torch.sqrt(norm) if self.inverse else torch.rsqrt(norm))
+        # In place: at full resolution each fresh tensor of this size costs more than its arithmetic.
+        return (norm.sqrt_() if self.inverse else norm.rsqrt_()).mul_(x)
 
 
 class _Tables(nn.Module):
