@@ -11,7 +11,7 @@
 # its chain going; a chain whose runs/ is gone (a fresh machine), or whose start file was
 # replaced by weights from elsewhere, starts again from the shipped file, so the queue never
 # needs a person to pick the next step. Among the ladders,
-# the one whose current chain has trained the fewest seconds goes next.
+# the one whose current chain has trained the fewest seconds for its share (ladders.sh) goes next.
 #
 # Every ladder holds back the first $HOLD_OUT training photos (odic lab train --hold-out): they choose
 # between a generation and the shipped weights (experiments/selection). Wall time and steps of
@@ -35,14 +35,14 @@ chain_wall() {  # wall seconds of every generation of the chain that RUN belongs
 while [ "$(date +%s)" -lt "$(date -d "$DEADLINE" +%s)" ]; do
   best= best_wall=
   for ladder in $LADDERS; do
-    run=$(current "$ladder"); wall=$(chain_wall "$run")
+    run=$(current "$ladder"); wall=$(python -c "print($(chain_wall "$run") / ${SHARE[$ladder]})")
     if [ -z "$best" ] || python -c "import sys; sys.exit(not $wall < $best_wall)"; then
       best=$ladder best_wall=$wall
     fi
   done
   run=$(current "$best")
   init=$(init_of "$run" "$best")
-  echo "$(date +%T) $best: $run from $init (chain so far ${best_wall} s)"
+  echo "$(date +%T) $best: $run from $init (chain so far ${best_wall} s for its share)"
   # shellcheck disable=SC2086  # ARGS are word lists
   odic lab train --out "$run" "${COMMON[@]}" ${ARGS[$best]} --steps "${STEPS[$best]}" --init-from "$init"
 done

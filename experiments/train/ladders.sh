@@ -19,19 +19,24 @@ SIX=(--lambda 0.7 --quality 1 --lambda 3.3 --quality 2 --lambda 8.73 --quality 3
 # The machine term as shipped (experiments/train/README.md §7, §9): Lite0 at the classifier's view.
 MACHINE=(--feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --pixel 10)
 
-# LADDER → (α, quality) of the shipped file it starts from, steps per generation, arguments.
+# LADDER → (α, quality) of the shipped file it starts from, steps per generation, its share of the
+# queue's time (continue.sh runs the ladder whose chain has the fewest seconds for its share), arguments.
 # α = 0 trains on 128² crops: while the networks are this under-trained, four times the updates per
 # hour beat larger crops (2026-12 measurement in experiments/train/README.md §13). The observer
 # ladders keep 256² crops: at --view-scale 0.6 a 128² crop is a 77-pixel picture for the classifier.
 # --human-pixel keeps a pixel MSE beside MS-SSIM at α < 1 (odic/train/loss.py): 5 weighs it about
 # a tenth of what an MSE-trained CompressAI model does, enough to keep the transforms from capping
 # fidelity while MS-SSIM still decides where bits go (experiments/train/README.md §13).
-declare -A SHIPPED STEPS ARGS
-SHIPPED[a0]="0 3";    STEPS[a0]=4000
+declare -A SHIPPED STEPS SHARE ARGS
+SHIPPED[a0]="0 3"; STEPS[a0]=4000; SHARE[a0]=1
 ARGS[a0]="--alpha 0 --crop 128 --lr 1e-4 --human-pixel 5 ${SIX[*]}"
-SHIPPED[a1]="1 3";    STEPS[a1]=2000
+SHIPPED[a1]="1 3"; STEPS[a1]=2000; SHARE[a1]=1
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
-SHIPPED[a05]="0.5 3"; STEPS[a05]=2000
+# α = 0.5 is a fine-tune of the shipped machine network, begun again whenever a new one ships: the
+# middle of the trade-off then inherits the α = 1 chain's training instead of needing its own (the
+# α = 0.5 file of session 6 had 1,200 steps and lost to α = 1 for people and machines alike). A
+# tenth of the time: a new chain gets one generation, then a tenth of what the others train.
+SHIPPED[a05]="1 3"; STEPS[a05]=2000; SHARE[a05]=0.1
 ARGS[a05]="--alpha 0.5 --crop 256 --lr 5e-5 --human-pixel 5 ${MACHINE[*]} ${SIX[*]}"
 
 start_file() {  # start_file LADDER → the shipped weights file the ladder starts from (named by id)
