@@ -144,7 +144,7 @@ class GainedScaleHyperprior(GainedHyperprior, ScaleHyperprior):
 class CheckerboardMask(CheckerboardMaskedConv2d):
     """CompressAI's checkerboard-masked convolution whose mask is built, not stored: 3.7 MB of
     zeros and ones in an fp16 weights file that the codec rebuilds anyway
-    (:class:`odic.codec.nets.MaskedConv2d`)."""
+    (:class:`odic.codec.nets.CheckerboardContext`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
