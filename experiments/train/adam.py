@@ -1,46 +1,61 @@
-"""Time of one Adam update of the shipped architecture's weights, unfused and fused.
+"""Training step time with PyTorch's default (unfused) CPU Adam and with the fused one.
 
-    python experiments/train/adam.py [--threads 2] [--repeats 20]
+    python experiments/train/adam.py runs/queue/a0-e17b5974-9/last.ckpt [--steps 20] [--rounds 3]
 
-A training step at α = 0 (8 × 128² crops) takes about 0.2 s on the 2-core AMX machine; the
-optimiser's share is measured here alone, on random gradients, so other load on the machine
-shows as spread between the alternating rounds rather than as a difference between them.
+Builds the checkpoint's run (its recipe and weights, in a scratch directory) and times whole
+training steps, then the optimiser's update alone, each with both optimisers in alternating
+rounds, so other load on the machine shows as spread between rounds rather than as a difference
+between the two. Run it with the queue stopped.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 
-from odic.train.models import create_model
+from odic.train.loop import TrainConfig, Trainer
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    model = create_model("gained-checkerboard-hyperprior", 128, 192)
-    params = [p for n, p in model.named_parameters() if not n.endswith(".quantiles")]
-    for p in params:
-        p.grad = torch.randn_like(p)
-    times: dict[str, list[float]] = {"unfused": [], "fused": []}
-    for _ in range(args.rounds):
-        for name in times:
-            opt = torch.optim.Adam(params, lr=1e-5, fused=name == "fused")
-            opt.step()  # creates the state
-            start = time.perf_counter()
-            for _ in range(args.repeats):
-                opt.step()
-            times[name].append((time.perf_counter() - start) / args.repeats)
-    print(f"{len(params)} tensors, {sum(p.numel() for p in params) / 1e6:.1f} M weights, {args.threads} threads: "
-          + ", ".join(f"{name} {1000 * statistics.median(t):.1f} ms (rounds {', '.join(f'{1000 * x:.1f}' for x in t)})"
-                      for name, t in times.items()))
+    state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    with tempfile.TemporaryDirectory() as scratch:
+        cfg = TrainConfig(**{**{k: v for k, v in state["config"].items() if k in fields}, "out": scratch,
+                             "init_from": str(args.checkpoint), "steps": 10**9, "threads": args.threads})
+        trainer = Trainer(cfg)
+        groups = [{k: v for k, v in g.items() if k != "params"} | {"params": g["params"]}
+                  for g in trainer.opt.param_groups]
+        step_times: dict[str, list[float]] = {"unfused": [], "fused": []}
+        update_times: dict[str, list[float]] = {"unfused": [], "fused": []}
+        for _ in range(args.rounds):
+            for name in step_times:
+                trainer.opt = torch.optim.Adam(groups, fused=name == "fused")
+                trainer.train_step()  # creates the optimiser's state
+                start = time.perf_counter()
+                for _ in range(args.steps):
+                    trainer.step += 1
+                    trainer.train_step()
+                step_times[name].append((time.perf_counter() - start) / args.steps)
+                start = time.perf_counter()
+                for _ in range(args.steps):
+                    trainer.opt.step()
+                update_times[name].append((time.perf_counter() - start) / args.steps)
+    for label, times in (("whole step", step_times), ("update alone", update_times)):
+        print(f"{label}, {cfg.crop}² crops, α = {cfg.alpha:g}, {args.threads} threads: " + ", ".join(
+            f"{name} {1000 * statistics.median(t):.1f} ms (rounds {', '.join(f'{1000 * x:.1f}' for x in t)})"
+            for name, t in times.items()))
 
 
 if __name__ == "__main__":
