@@ -69,15 +69,13 @@ class GainedHyperprior(CompressionModel):
         self.fast = nullcontext()
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
-        """Load weights, but keep the constants of the architecture as constructed.
+        """Load weights, but keep the entropy models' likelihood bounds (1e-9) as constructed.
 
-        The entropy models' likelihood bounds (1e-9) are constants of the loss, stored as buffers:
-        a file saved in fp16 (as shipped weights are) holds 0 for them, and a zero bound turns one
-        improbable latent into an infinite rate, which skips the training step. The context's
-        mask is neither saved nor loaded (:class:`CheckerboardMask`); files that hold it still load.
+        The bounds are constants of the loss, stored as buffers: a file saved in fp16 (as shipped
+        weights are) holds 0 for them, and a zero bound turns one improbable latent into an
+        infinite rate, which skips the training step.
         """
         bounds = {k: v.clone() for k, v in self.state_dict().items() if k.endswith("likelihood_lower_bound.bound")}
-        state_dict = {k: v for k, v in state_dict.items() if not k.endswith("context_prediction.mask")}
         result = super().load_state_dict(state_dict, strict)
         with torch.no_grad():
             for key, value in bounds.items():
@@ -143,12 +141,16 @@ class GainedScaleHyperprior(GainedHyperprior, ScaleHyperprior):
 
 class CheckerboardMask(CheckerboardMaskedConv2d):
     """CompressAI's checkerboard-masked convolution whose mask is built, not stored: 3.7 MB of
-    zeros and ones in an fp16 weights file that the codec rebuilds anyway
-    (:class:`odic.codec.nets.CheckerboardContext`)."""
+    zeros and ones in an fp16 weights file that the codec never reads (it runs only the unmasked
+    taps, :class:`odic.codec.nets.CheckerboardContext`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.register_buffer("mask", self.mask, persistent=False)
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
+        state_dict.pop(prefix + "mask", None)  # files saved with CompressAI's layer hold it
+        super()._load_from_state_dict(state_dict, prefix, *args)
 
 
 class GainedMeanScaleHyperprior(GainedHyperprior, MeanScaleHyperprior):
