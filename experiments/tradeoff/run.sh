@@ -14,13 +14,12 @@ WEIGHTS="$RUNS/tradeoff5-weights"
 ALPHAS=(0 0.25 0.5 0.75 1)
 OBS=../shared/observers
 OBSERVERS=lite2,tflite:$OBS/mobilenet_v2_1.0_224_quant.tflite,tflite:$OBS/mobilenet_v1_0.5_160_quant.tflite,onnx:$OBS/mobilenetv2-12-int8.onnx
-INIT="$RUNS/tradeoff5.init.pt"
 mkdir -p "$WEIGHTS"
-# The shipped α = 0.5 network codes quality 2 with quality 5's level at half size: start there.
-[ -f "$INIT" ] || python experiments/train/half_levels.py 0.5 "$INIT" 5:2
+# The shipped α = 0.5 network trained quality 2 at half size on its own level: its file is the start.
+INIT=$(python -c "from odic.codec import zoo; print(zoo.find(0.5, 2).path)")
 for a in "${ALPHAS[@]}"; do
   run="$RUNS/tradeoff5_a$a"
-  odic lab train --out "$run" --data ../shared/data/train --arch gained-mean-scale-hyperprior --N 128 --M 192 \
+  odic lab train --out "$run" --data ../shared/data/train --arch gained-checkerboard-hyperprior --N 128 --M 192 \
     --crop 256 --batch 8 --lr 1e-4 --warmup 25 --steps 600 --threads 2 --quantize mixed \
     --lambda 3.3 --quality 2 --lambda 8.73 --quality 3 --half-size 2 \
     --alpha "$a" --feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --init-from "$INIT"

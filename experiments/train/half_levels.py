@@ -9,7 +9,7 @@ it. Copies run in the order given:
     python experiments/train/half_levels.py runs/a0_fix/last.ckpt runs/a0_half.init.pt 2:1 5:2
 
 The source may also be a shipped α (``0.5``: its network in ``odic/weights/``), so that a fine-tune can
-start from a clean checkout (experiments/tradeoff/run.sh). The output holds the model only, for
+start from a clean checkout. The output holds the model only, for
 ``odic lab train --init-from`` (experiments/train/README.md, appendix, step 14).
 """
 
