@@ -26,11 +26,14 @@ def main() -> None:
     parser.add_argument("shipped", type=Path)
     parser.add_argument("candidate", type=Path)
     parser.add_argument("--codec", help="Only this codec's rows of both summaries (e.g. odic:1 of a benchmark's).")
+    parser.add_argument("--against", help="The shipped summary's codec where it is another one (e.g. odic:0 "
+                                          "against --codec odic:0.5 of the same summary).")
     args = parser.parse_args()
     shipped, candidate = (
-        [r for r in _rows(path) if args.codec in (None, r["codec"])] for path in (args.shipped, args.candidate)
+        [r for r in _rows(path) if codec in (None, r["codec"])]
+        for path, codec in ((args.shipped, args.against or args.codec), (args.candidate, args.codec))
     )
-    metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:")]
+    metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:") and c in shipped[0]]
     print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
     for row in candidate:
         bpp = float(row["bpp"])
