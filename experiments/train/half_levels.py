@@ -8,9 +8,8 @@ it. Copies run in the order given:
 
     python experiments/train/half_levels.py runs/a0_fix/last.ckpt runs/a0_half.init.pt 2:1 5:2
 
-The source may also be a shipped α (``0.5``: its network in ``odic/weights/``), so that a fine-tune can
-start from a clean checkout. The output holds the model only, for
-``odic lab train --init-from`` (experiments/train/README.md, appendix, step 14).
+The output holds the model only, for ``odic lab train --init-from`` (experiments/train/README.md,
+appendix, step 14). Every shipped network now trains its half-size qualities on levels of its own.
 """
 
 from __future__ import annotations
@@ -20,23 +19,18 @@ from pathlib import Path
 
 import torch
 
-from odic.codec import zoo
-from odic.errors import OdicError
 from odic.train.export import load_checkpoint
 from odic.train.ladder import copy_level
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("src", help="training checkpoint of a gained network, or a shipped α such as 0.5")
+    p.add_argument("src", type=Path, help="training checkpoint of a gained network")
     p.add_argument("dst", type=Path, help="where to write the model state")
     p.add_argument("copies", nargs="+", help="FROM:TO quality pairs: TO's level gets FROM's gains")
     args = p.parse_args()
 
-    try:
-        model = load_checkpoint(Path(args.src))[1] if Path(args.src).is_file() else zoo.read_weights(zoo.find(float(args.src)))
-    except (ValueError, OdicError) as e:  # float("typo") or an α that is not shipped
-        p.error(f"{args.src}: {e}")
+    model = load_checkpoint(args.src)[1]
     for pair in args.copies:
         src, dst = (int(q) for q in pair.split(":"))
         copy_level(model, src=src - 1, dst=dst - 1)
