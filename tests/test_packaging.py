@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from odic.codec import zoo
 from tests.conftest import random_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,12 +112,12 @@ def test_wheel_codes_offline_in_a_fresh_venv(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         return r.stdout
 
-    shipped = json.loads((ROOT / "odic" / "weights" / "manifest.json").read_text())["models"]
+    shipped = zoo.read_records(zoo.ModelCard, ROOT / "odic" / "weights")
     installed = json.loads(run("odic", "models", "--json"))
-    assert {(m["sha256"], m["quality"]) for m in installed} == {(m["sha256"], m["quality"]) for m in shipped}
+    assert {(m["sha256"], m["quality"]) for m in installed} == {(c.sha256, c.quality) for c in shipped}
     run("odic", "encode", "photo.png", "-o", "photo.odic", "--observer", "machine", "--quality", "1")
     run("odic", "decode", "photo.odic", "-o", "decoded.png")
     assert Image.open(work / "decoded.png").size == (120, 80)
     # Every shipped model in one process: a CLI start per model would cost more than the coding.
     report = run(str(venv / "bin" / "python"), "-c", WHEEL_SCRIPT)
-    assert report.split() == ["120x80"] * len({(m["alpha"], m["quality"]) for m in shipped}) + [str(venv)]
+    assert report.split() == ["120x80"] * len({(c.alpha, c.quality) for c in shipped}) + [str(venv)]

@@ -3,7 +3,9 @@
 Every shipped network, a codec's or a JPEG enhancer's, has one manifest record
 (:class:`WeightsRecord`: file, sha256, training cost), read, written and checked one way;
 codecs list theirs in ``manifest.json`` (:class:`ModelCard`), enhancers in ``enhancers.json``
-(:class:`EnhancerCard`).
+(:class:`EnhancerCard`). A manifest entry is one weights file: what its records share (file,
+lineage, architecture) appears once, and a variable-rate network's operating points are listed under
+``points``; an entry without ``points`` (format 1) is one record.
 
 Pretrained configurations are data, as in timm: each manifest entry names the
 architecture, N, M, the training target (α, λ), the measured Kodak figures and
@@ -55,6 +57,8 @@ class WeightsRecord:
     #: The manifest file the records of this kind live in, and its list's key.
     MANIFEST: ClassVar[str]
     KEY: ClassVar[str]
+    #: The fields that differ between records of one file; the manifest lists them per point.
+    POINT_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     file: str
     sha256: str
@@ -90,14 +94,29 @@ def read_records(kind: type[R], directory: Path) -> list[R]:
     path = directory / kind.MANIFEST
     if not path.exists():
         return []
-    return [kind.from_json(entry, directory) for entry in json.loads(path.read_text())[kind.KEY]]
+    records = []
+    for entry in json.loads(path.read_text())[kind.KEY]:
+        shared = {k: v for k, v in entry.items() if k != "points"}
+        records += [kind.from_json({**shared, **point}, directory) for point in entry.get("points") or [{}]]
+    return records
 
 
 def write_records(kind: type[R], directory: Path, records: list[R]) -> None:
     """Write ``directory``'s manifest of one kind; a weights file no record names is removed, so a
     directory (and the wheel built from it) holds only what its manifests ship."""
     before = {r.file for r in read_records(kind, directory)}
-    manifest = {"format": 1, kind.KEY: [r.to_json() for r in records]}
+    entries: dict[str, dict[str, Any]] = {}
+    for record in records:
+        shared = record.to_json()
+        point = {k: shared.pop(k) for k in kind.POINT_FIELDS}
+        entry = entries.setdefault(record.file, {**shared, "points": []} if kind.POINT_FIELDS else shared)
+        if {k: v for k, v in entry.items() if k != "points"} != shared:
+            raise ValueError(f"records of {record.file} disagree on what they share")
+        if kind.POINT_FIELDS:
+            entry["points"].append(point)
+        elif entry is not shared:
+            raise ValueError(f"{record.file} has two records")
+    manifest = {"format": 2, kind.KEY: list(entries.values())}
     atomic_write_bytes(directory / kind.MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
     for orphan in before - {r.file for r in records}:
         (directory / orphan).unlink(missing_ok=True)
@@ -131,6 +150,7 @@ class ModelCard(OperatingPoint, WeightsRecord):
 
     MANIFEST: ClassVar[str] = MANIFEST
     KEY: ClassVar[str] = "models"
+    POINT_FIELDS: ClassVar[tuple[str, ...]] = tuple(f.name for f in dataclasses.fields(OperatingPoint))
 
     architecture: str
     N: int
