@@ -143,7 +143,9 @@ def export_checkpoint(
                                                  if cfg.get("hold_out") else ""),
         steps=sum(link["steps"] for link in chain), wall_s=round(sum(link["wall_s"] for link in chain), 1),
         lineage=chain,
+        # The last link's recipe; where it started from is the lineage's business, since a path of
+        # the training machine means nothing where the weights are installed.
         train_config={k: cfg.get(k) for k in ("crop", "batch", "lr", "observer", "feature_scale", "anchor",
                                               "view_scale", "pixel", "human_pixel", "gain_lr", "hold_out",
-                                              "quantize", "seed", "init_from")},
+                                              "quantize", "seed")},
     )
