@@ -32,7 +32,7 @@ declare -A SHIPPED STEPS SHARE ARGS
 # chain ships, "0 3" here continues the chain from that file (chain below) instead of restarting
 # it whenever an α = 0.5 network ships.
 SHIPPED[a0]="0.5 3"; STEPS[a0]=2000; SHARE[a0]=1
-ARGS[a0]="--alpha 0 --crop 256 --lr 5e-5 --human-pixel 5 ${SIX[*]}"
+ARGS[a0]="--alpha 0 --crop 256 --lr 1e-4 --human-pixel 5 ${SIX[*]}"
 SHIPPED[a1]="1 3"; STEPS[a1]=2000; SHARE[a1]=1
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
 # α = 0.5 is a fine-tune of the shipped machine network, begun again whenever a new one ships: the
