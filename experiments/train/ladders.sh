@@ -63,11 +63,12 @@ chain() {  # chain LADDER → runs/queue/LADDER-SHA: the chain that continues th
   # A start file exported from a generation of this queue continues that generation's chain (the
   # manifest's lineage names the run), so the generations trained after it are not thrown away.
   python - "$(start_file "$1")" "$RUNS" "$1" <<'PY'
-import hashlib, json, sys
+import hashlib, sys
 from pathlib import Path
+from odic.codec import zoo
 start, runs, ladder = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-entries = json.loads((start.parent / "manifest.json").read_text())["models"]
-lineage = next((e["extra"].get("lineage", []) for e in entries if e["file"] == start.name), [])
+cards = zoo.read_records(zoo.ModelCard, start.parent)
+lineage = next((c.extra.get("lineage", []) for c in cards if c.file == start.name), [])
 source = Path(lineage[0]["run"]) if lineage else None
 if source is not None and source.parent.resolve() == runs.resolve() and source.name.startswith(f"{ladder}-") \
         and source.is_dir():
