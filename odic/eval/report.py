@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,11 +94,16 @@ RIVAL_RATES = (0.1, 0.5)
 
 
 def at_rate(points: list[tuple[float, float]], bpp: float) -> float | None:
-    """Linear interpolation of a (bpp, value) curve at ``bpp``; None outside the curve's range."""
+    """A (bpp, value) curve at ``bpp``, joining its points linearly in log-rate; None outside its range.
+
+    Why log-rate: quality grows about linearly in log-rate (as BD-rates assume), so a chord in
+    linear rate runs far below the curve between sparse points and favours whichever codec is not
+    interpolated (by up to 0.3 dB between odic's qualities).
+    """
     points = sorted(points)
     for (b0, v0), (b1, v1) in zip(points, points[1:]):
         if b0 <= bpp <= b1:
-            return v0 + (v1 - v0) * (bpp - b0) / (b1 - b0) if b1 > b0 else v0
+            return v0 + (v1 - v0) * math.log(bpp / b0) / math.log(b1 / b0) if b1 > b0 else v0
     return None
 
 
