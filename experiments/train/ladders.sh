@@ -34,9 +34,10 @@ SHIPPED[a0]="0 3"; STEPS[a0]=2000; SHARE[a0]=1
 ARGS[a0]="--alpha 0 --crop 256 --lr 1e-4 --human-pixel 5 ${SIX[*]}"
 # α = 1 starts again from the shipped α = 0 network: on the 500 imagenet images held-out judges
 # find it level with the α = 1 network (Lite2) or better (MobileNetV2; §20), so the fidelity it
-# gained carries over and the machine term goes on top of it. Choose its generations on held-out
-# judges (experiments/selection/own_labels.py with lite2), not on Lite0's agreement. Once one
-# ships, "1 3" here continues the chain from that file.
+# gained carries over and the machine term goes on top of it. Choose its generations on the held-out
+# photos with a judge it does not train with and the targets do not use (MobileNetV1-0.5,
+# experiments/selection/own_labels.py), beside Lite0's agreement. Once one ships, "1 3" here
+# continues the chain from that file.
 SHIPPED[a1]="0 3"; STEPS[a1]=2000; SHARE[a1]=1
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
 # α = 0.5 is a fine-tune of the shipped machine network, begun again whenever a new one ships: the
