@@ -46,22 +46,23 @@ def test_equal_rate_table_interpolates_the_references_at_each_odic_point(tmp_pat
     path.write_text(
         "codec,setting,images,bpp,msssim,top1:lite2\n"
         "jpeg,q5,2,0.1,0.80,0.20\n"
-        "jpeg,q50,2,0.5,0.96,0.60\n"
-        "webp,q0,2,0.2,0.90,0.50\n"
-        "webp,q80,2,1.0,0.99,0.90\n"
-        "odic:0,q1,2,0.05,0.75,0.10\n"
-        "odic:0,q3,2,0.3,0.95,0.55\n"
-        "odic:1,q2,2,0.175,0.93,0.45\n"
+        "jpeg,q50,2,0.4,0.96,0.60\n"
+        "webp,q0,2,0.1,0.90,0.50\n"
+        "webp,q80,2,1.6,0.98,0.90\n"
+        "odic:0,q1,2,0.025,0.75,0.10\n"
+        "odic:0,q3,2,0.2,0.95,0.55\n"
+        "odic:1,q2,2,0.05,0.93,0.45\n"
     )
     text = equal_rate_table(path)
     assert ("| odic | bpp | MS-SSIM: odic | MS-SSIM: odic:0 | MS-SSIM: avif | MS-SSIM: jpeg | MS-SSIM: webp | "
             "MS-SSIM: webp-half |") in text
-    # q3 at 0.3 bpp: jpeg halfway from 0.1 to 0.5 (0.88, 40 %), webp an eighth of the way (0.91125, 55 %);
-    # α = 0 is the point itself, so it has no comparison; this sweep has no AVIF
-    assert "| odic:0 q3 | 0.300 | **0.9500** | – | – | 0.8800 | 0.9113 | – | **55.0** | – | – | 40.0 | 55.0 | – |" in text
-    assert "| odic:0 q1 | 0.050 | **0.7500** | – | – | – | – | – |" in text  # below every curve: no comparison
-    # α = 1 at 0.175 bpp: α = 0 half-way from 0.05 to 0.3 (0.85, 32.5 %), jpeg 3/16 of the way (0.83, 27.5 %)
-    assert "| odic:1 q2 | 0.175 | **0.9300** | 0.8500 | – | 0.8300 | – | – | **45.0** | 32.5 | – | 27.5 | – | – |" in text
+    # Points join in log-rate. q3 at 0.2 bpp: jpeg half-way from 0.1 to 0.4 (0.88, 40 %), webp a quarter
+    # of the way from 0.1 to 1.6 (0.92, 60 %); α = 0 is the point itself, so it has no comparison;
+    # this sweep has no AVIF
+    assert "| odic:0 q3 | 0.200 | **0.9500** | – | – | 0.8800 | 0.9200 | – | **55.0** | – | – | 40.0 | 60.0 | – |" in text
+    assert "| odic:0 q1 | 0.025 | **0.7500** | – | – | – | – | – |" in text  # below every curve: no comparison
+    # α = 1 at 0.05 bpp: α = 0 a third of the way from 0.025 to 0.2 (0.8167, 25 %); below jpeg and webp
+    assert "| odic:1 q2 | 0.050 | **0.9300** | 0.8167 | – | – | – | – | **45.0** | 25.0 | – | – | – | – |" in text
 
 
 def test_every_odic_network_is_measured_against_avif(tmp_path: Path) -> None:
@@ -104,6 +105,9 @@ def test_summary_opens_the_document_with_bd_rates_against_avif_and_jpeg(tmp_path
     out = tmp_path / "results.md"
     write_report(experiments, out)
     assert out.read_text().index("## Summary") < out.read_text().index("## kodak")
+    _experiment(experiments / "robustness", "Robustness", "0.5")
+    write_report(experiments, out, only=["robustness"])  # a report of the studies: not of these sweeps
+    assert "## Summary" not in out.read_text() and "## Robustness" in out.read_text()
 
 
 def test_an_infinite_psnr_is_shown_as_a_dash_with_the_reason(tmp_path: Path) -> None:
