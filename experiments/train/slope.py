@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import theilslopes
 
+from odic.codec import zoo
 from odic.eval.bjontegaard import bd_rate, msssim_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,10 +52,8 @@ def steps_at(commit: str) -> dict[float, int]:
         except subprocess.CalledProcessError:
             continue
         steps: dict[float, int] = {}
-        for entry in manifest["models"]:
-            for point in entry.get("points") or [{}]:
-                record = {**entry, **point}
-                steps[record["alpha"]] = max(steps.get(record["alpha"], 0), record.get("steps", 0))
+        for record in zoo.flat_entries(manifest["models"]):
+            steps[record["alpha"]] = max(steps.get(record["alpha"], 0), record.get("steps", 0))
         return steps
     return {}
 

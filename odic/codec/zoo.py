@@ -94,11 +94,13 @@ def read_records(kind: type[R], directory: Path) -> list[R]:
     path = directory / kind.MANIFEST
     if not path.exists():
         return []
-    records = []
-    for entry in json.loads(path.read_text())[kind.KEY]:
-        shared = {k: v for k, v in entry.items() if k != "points"}
-        records += [kind.from_json({**shared, **point}, directory) for point in entry.get("points") or [{}]]
-    return records
+    return [kind.from_json(entry, directory) for entry in flat_entries(json.loads(path.read_text())[kind.KEY])]
+
+
+def flat_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A manifest's entries one per record: each operating point with what its file's entry shares."""
+    return [{**{k: v for k, v in entry.items() if k != "points"}, **point}
+            for entry in entries for point in entry.get("points") or [{}]]
 
 
 def write_records(kind: type[R], directory: Path, records: list[R]) -> None:

@@ -212,14 +212,15 @@ ANCHORS = ("avif", "jpeg")
 def summary(experiments: Path, only: Sequence[str] | None = None) -> str:
     """Per observer, every codec's BD-rate against AVIF and JPEG, and a sentence on odic's place;
     empty where ``only`` names none of the sweeps it reads (a report of the studies)."""
-    if only is not None and not any(folder in only for _, folder, _ in SUMMARY):
+    observers = [s for s in SUMMARY if only is None or s[1] in only]
+    if not observers:
         return ""
     parts = ["## Summary", "Each cell: the BD-rate (%) of the codec against AVIF (what a user would pick today) / "
              "against JPEG, i.e. the bits it needs for the same quality (people) or top-1 accuracy (machines); "
              "negative = fewer bits. MS-SSIM in dB; n/a where the curves do not overlap. Details follow below."]
-    for title, folder, wanted in SUMMARY:
+    for title, folder, wanted in observers:
         path = experiments / folder / "summary.csv"
-        if not path.exists() or (only is not None and folder not in only):
+        if not path.exists():
             continue
         rows = [r for r in read_summary(path) if r["bpp"] is not None]
         metrics = list(wanted or [c for c in rows[0] if c.startswith("top1:")])
