@@ -79,6 +79,8 @@ def train(
                                  "folder (sorted): they choose between networks (odic lab sweep --limit N)."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
+    compile_: bool = typer.Option(False, "--compile/--eager", help="Compile the transforms (torch.compile): "
+                                  "faster steps after a few minutes of compiling."),
     init_from: Path | None = typer.Option(None, "--init-from", help="Start from this checkpoint's weights "
                                                                     "(fine-tuning)."),
     deadline: datetime | None = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "
@@ -94,7 +96,7 @@ def train(
         steps=steps, crop=crop, batch=batch, lr=lr, warmup=warmup, observer=classifier, feature_scale=feature_scale,
         anchor=anchor, view_scale=view_scale, pixel=pixel, human_pixel=human_pixel,
         gain_lr=gain_lr, quantize=quantize.value, seed=seed, hold_out=hold_out,
-        device=device, threads=threads, init_from=str(init_from) if init_from else None,
+        device=device, threads=threads, compile=compile_, init_from=str(init_from) if init_from else None,
     )
     try:
         run_training(config, progress=err.is_terminal, deadline=deadline.timestamp() if deadline else None)

@@ -45,6 +45,20 @@ def test_resume_is_exact(train_dir: Path, tmp_path: Path) -> None:
         assert torch.equal(a, b), k
 
 
+def test_compiled_transforms_train_the_same_network(train_dir: Path, tmp_path: Path) -> None:
+    eager = Trainer(_config(tmp_path / "eager", train_dir, 2))
+    eager.run(progress=False)
+    compiled = Trainer(dataclasses.replace(_config(tmp_path / "compiled", train_dir, 2), compile=True))
+    compiled.run(progress=False)
+    # Compiled in place: the same keys, so checkpoints and exports do not depend on the flag.
+    assert list(compiled.model.state_dict()) == list(eager.model.state_dict())
+    losses = [[json.loads(line)["loss"] for line in (tmp_path / run / "log.jsonl").read_text().splitlines()
+               if '"loss"' in line] for run in ("eager", "compiled")]
+    assert losses[1][0] == pytest.approx(losses[0][0], rel=1e-2)  # the first step: the same weights
+    resumed = Trainer(_config(tmp_path / "compiled", train_dir, 3))  # continues eagerly
+    assert resumed.step == 2
+
+
 def test_a_deadline_stops_a_run_resumably(train_dir: Path, tmp_path: Path) -> None:
     trainer = Trainer(_config(tmp_path, train_dir, 6))
     trainer.run(progress=False, deadline=0.0)  # long past: stop after the first step

@@ -16,12 +16,14 @@
 # Every ladder holds back the first $HOLD_OUT training photos (odic lab train --hold-out): they choose
 # between a generation and the shipped weights (experiments/selection). Wall time and steps of
 # every generation are in its checkpoint; `odic lab export` writes them into the manifest's lineage.
+# The transforms run compiled (--compile): a step takes about a third less time once the first
+# minute of compiling is paid (experiments/train/README.md §21).
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DEADLINE (anything 'date -d' reads, e.g. 19:40)" >&2; exit 2; }
 DEADLINE=$(date -d "$1" +%Y-%m-%dT%H:%M:%S)
 source "$(dirname "$0")/ladders.sh"
 mkdir -p "$RUNS"
-COMMON=(--data ../shared/data/train "${RECIPE[@]}" --batch 8 --threads "${THREADS:-2}" --deadline "$DEADLINE")
+COMMON=(--data ../shared/data/train "${RECIPE[@]}" --batch 8 --threads "${THREADS:-2}" --compile --deadline "$DEADLINE")
 
 chain_wall() {  # wall seconds of every generation of the chain that RUN belongs to
   local run=$1 total=0 w

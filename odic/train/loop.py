@@ -79,6 +79,10 @@ class TrainConfig:
     hold_out: int = 0
     device: str = "cpu"
     threads: int = 0
+    #: Compile the transforms (``g_a``, ``h_a``, ``g_s``) with ``torch.compile``: inductor fuses
+    #: GDN's elementwise work, which runs as separate bf16 passes over every feature map otherwise
+    #: (experiments/train/compile.py measures the step). Costs a few minutes of compiling per run.
+    compile: bool = False
     init_from: str | None = None
     checkpoint_every: int = 100
     validate_every: int = 500
@@ -136,6 +140,12 @@ class Trainer(Runner):
         self.model = create_model(cfg.architecture, cfg.N, cfg.M).to(self.device)
         self.model = self.model.to(memory_format=torch.channels_last)
         self.model.fast = fast_context(self.device)
+        if cfg.compile:
+            # The three share one compiled entry (nn.Sequential's), each in training and in
+            # validation at two crop sizes: more graphs than dynamo's default limit of 8.
+            torch._dynamo.config.recompile_limit = 64
+            for part in (self.model.g_a, self.model.h_a, self.model.g_s):
+                part.compile(dynamic=False)  # in place: state-dict keys and files stay as they are
         main = [p for n, p in self.model.named_parameters() if not n.endswith(".quantiles")]
         aux = [p for n, p in self.model.named_parameters() if n.endswith(".quantiles")]
         if cfg.gain_lr != 1.0:
