@@ -80,7 +80,7 @@ def train(
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     threads: int = typer.Option(0, "--threads", help="CPU threads (0 = torch default)."),
     compile_: bool = typer.Option(False, "--compile/--eager", help="Compile the transforms (torch.compile): "
-                                  "faster steps after a few minutes of compiling."),
+                                  "faster steps after about a minute of compiling."),
     init_from: Path | None = typer.Option(None, "--init-from", help="Start from this checkpoint's weights "
                                                                     "(fine-tuning)."),
     deadline: datetime | None = typer.Option(None, "--deadline", help="Stop (checkpointed, resumable) at the "

@@ -81,7 +81,7 @@ class TrainConfig:
     threads: int = 0
     #: Compile the transforms (``g_a``, ``h_a``, ``g_s``) with ``torch.compile``: inductor fuses
     #: GDN's elementwise work, which runs as separate bf16 passes over every feature map otherwise
-    #: (experiments/train/compile.py measures the step). Costs a few minutes of compiling per run.
+    #: (experiments/train/compile.py measures the step). Costs about a minute of compiling per run.
     compile: bool = False
     init_from: str | None = None
     checkpoint_every: int = 100
