@@ -59,6 +59,15 @@ def test_compiled_transforms_train_the_same_network(train_dir: Path, tmp_path: P
     assert resumed.step == 2
 
 
+def test_a_checkpoints_config_rebuilds_its_run(train_dir: Path, tmp_path: Path) -> None:
+    trainer = Trainer(_config(tmp_path / "a", train_dir, 2))
+    trainer.run(progress=False)
+    state = torch.load(tmp_path / "a" / CHECKPOINT, map_location="cpu", weights_only=False)
+    state["config"]["retired_option"] = 1  # a field an older version of TrainConfig had
+    cfg = TrainConfig.from_checkpoint(state, out=str(tmp_path / "b"), steps=5)
+    assert cfg == dataclasses.replace(trainer.cfg, out=str(tmp_path / "b"), steps=5)
+
+
 def test_a_deadline_stops_a_run_resumably(train_dir: Path, tmp_path: Path) -> None:
     trainer = Trainer(_config(tmp_path, train_dir, 6))
     trainer.run(progress=False, deadline=0.0)  # long past: stop after the first step

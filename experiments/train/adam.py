@@ -11,7 +11,6 @@ between the two. Run it with the queue stopped.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import tempfile
 import time
@@ -30,10 +29,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
     with tempfile.TemporaryDirectory() as scratch:
-        cfg = TrainConfig(**{**{k: v for k, v in state["config"].items() if k in fields}, "out": scratch,
-                             "init_from": str(args.checkpoint), "steps": 10**9, "threads": args.threads})
+        cfg = TrainConfig.from_checkpoint(state, out=scratch, init_from=str(args.checkpoint), steps=10**9,
+                                          threads=args.threads)
         trainer = Trainer(cfg)
         groups = [{k: v for k, v in g.items() if k != "params"} | {"params": g["params"]}
                   for g in trainer.opt.param_groups]

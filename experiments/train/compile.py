@@ -14,7 +14,6 @@ another objective (α = 0 has no classifier in its step).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import tempfile
 import time
@@ -34,16 +33,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    config = {k: v for k, v in state["config"].items() if k in fields}
-    if args.alpha is not None:
-        config["alpha"] = args.alpha
+    alpha = {} if args.alpha is None else {"alpha": args.alpha}
     trainers: dict[str, Trainer] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for name in ("eager", "compiled"):
-            trainers[name] = Trainer(TrainConfig(**{
-                **config, "out": f"{scratch}/{name}", "init_from": str(args.checkpoint), "steps": 10**9,
-                "threads": args.threads, "compile": name == "compiled"}))
+            trainers[name] = Trainer(TrainConfig.from_checkpoint(
+                state, **alpha, out=f"{scratch}/{name}", init_from=str(args.checkpoint), steps=10**9,
+                threads=args.threads, compile=name == "compiled"))
         rates = len(trainers["eager"].rates)
         start = time.perf_counter()
         for trainer in trainers.values():  # every rate's shapes once, and validation's no-grad ones

@@ -90,6 +90,13 @@ class TrainConfig:
     val_images: int = 8
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_checkpoint(cls, state: dict[str, Any], **overrides: Any) -> TrainConfig:
+        """The config a checkpoint trained with, changed by ``overrides``; fields this version no
+        longer has are dropped, so benchmarks can rebuild the runs of older checkpoints."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{**{k: v for k, v in state["config"].items() if k in names}, **overrides})
+
 
 def rate_schedule(cfg: TrainConfig, levels: int, stride: int) -> list[OperatingPoint]:
     """The trained rates; training steps cycle through them."""
