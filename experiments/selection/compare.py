@@ -2,7 +2,10 @@
 
 Reads two ``odic lab sweep`` summaries of the same images (``own_labels.py`` labels, so top-1 is the
 observer's agreement with itself on the original) and prints, for each quality of the candidate,
-its bpp, PSNR, MS-SSIM and agreement beside the shipped curve interpolated to that bpp:
+its bpp, PSNR, MS-SSIM and agreement beside the shipped curve interpolated to that bpp, then the
+candidate's BD-rate against the shipped curve for each measure: one figure for the whole curve,
+in the form of the issue's targets (MS-SSIM in dB), that does not depend on which side is
+interpolated:
 
     python experiments/selection/compare.py runs/sel-shipped/summary.csv runs/sel-pixel2/summary.csv
 """
@@ -14,6 +17,7 @@ import csv
 from pathlib import Path
 
 from odic.eval.report import at_rate
+from odic.eval.sweep import bd_table
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -42,6 +46,11 @@ def main() -> None:
             ref = at_rate([(float(r["bpp"]), float(r[m])) for r in shipped], bpp)
             cells.append(f"{float(row[m]):.4f} / " + ("–" if ref is None else f"{ref:.4f}"))
         print(f"{row['setting']} | {bpp:.3f} | " + " | ".join(cells))
+    curves = [{**{m: float(r[m]) for m in metrics}, "bpp": float(r["bpp"]), "codec": name}
+              for name, rows in (("shipped", shipped), ("candidate", candidate)) for r in rows]
+    bd = bd_table(curves, "shipped", metrics, codecs=["candidate"])[0]
+    print("BD-rate against the shipped curve (%, negative = fewer bits): "
+          + ", ".join(f"{m} {bd[m]:+.2f}" for m in metrics))
 
 
 if __name__ == "__main__":
