@@ -38,17 +38,15 @@ def main() -> None:
         for path, codec in ((args.shipped, args.against or args.codec), (args.candidate, args.codec))
     )
     metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:") and c in shipped[0]]
-    print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
-    for row in candidate:
-        bpp = float(row["bpp"])
-        cells = []
-        for m in metrics:
-            ref = at_rate([(float(r["bpp"]), float(r[m])) for r in shipped], bpp)
-            cells.append(f"{float(row[m]):.4f} / " + ("–" if ref is None else f"{ref:.4f}"))
-        print(f"{row['setting']} | {bpp:.3f} | " + " | ".join(cells))
-    curves = [{**{m: float(r[m]) for m in metrics}, "bpp": float(r["bpp"]), "codec": name}
+    points = [{**{m: float(r[m]) for m in metrics}, "bpp": float(r["bpp"]), "codec": name}
               for name, rows in (("shipped", shipped), ("candidate", candidate)) for r in rows]
-    bd = bd_table(curves, "shipped", metrics, codecs=["candidate"])[0]
+    reference = {m: [(p["bpp"], p[m]) for p in points if p["codec"] == "shipped"] for m in metrics}
+    print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
+    for row, point in zip(candidate, (p for p in points if p["codec"] == "candidate")):
+        refs = [at_rate(reference[m], point["bpp"]) for m in metrics]
+        cells = [f"{point[m]:.4f} / " + ("–" if ref is None else f"{ref:.4f}") for m, ref in zip(metrics, refs)]
+        print(f"{row['setting']} | {point['bpp']:.3f} | " + " | ".join(cells))
+    bd = bd_table(points, "shipped", metrics, codecs=["candidate"])[0]
     print("BD-rate against the shipped curve (%, negative = fewer bits): "
           + ", ".join(f"{m} {bd[m]:+.2f}" for m in metrics))
 
