@@ -38,15 +38,17 @@ def main() -> None:
         for path, codec in ((args.shipped, args.against or args.codec), (args.candidate, args.codec))
     )
     metrics = ["psnr", "msssim"] + [c for c in candidate[0] if c.startswith("top1:") and c in shipped[0]]
-    points = [{**{m: float(r[m]) for m in metrics}, "bpp": float(r["bpp"]), "codec": name}
-              for name, rows in (("shipped", shipped), ("candidate", candidate)) for r in rows]
-    reference = {m: [(p["bpp"], p[m]) for p in points if p["codec"] == "shipped"] for m in metrics}
+    shipped_points, candidate_points = (
+        [{**{m: float(r[m]) for m in metrics}, "bpp": float(r["bpp"]), "codec": name} for r in rows]
+        for name, rows in (("shipped", shipped), ("candidate", candidate))
+    )
+    reference = {m: [(p["bpp"], p[m]) for p in shipped_points] for m in metrics}
     print("setting | bpp | " + " | ".join(f"{m} candidate / shipped" for m in metrics))
-    for row, point in zip(candidate, (p for p in points if p["codec"] == "candidate")):
+    for row, point in zip(candidate, candidate_points):
         refs = [at_rate(reference[m], point["bpp"]) for m in metrics]
         cells = [f"{point[m]:.4f} / " + ("–" if ref is None else f"{ref:.4f}") for m, ref in zip(metrics, refs)]
         print(f"{row['setting']} | {point['bpp']:.3f} | " + " | ".join(cells))
-    bd = bd_table(points, "shipped", metrics, codecs=["candidate"])[0]
+    bd = bd_table(shipped_points + candidate_points, "shipped", metrics, codecs=["candidate"])[0]
     print("BD-rate against the shipped curve (%, negative = fewer bits): "
           + ", ".join(f"{m} {bd[m]:+.2f}" for m in metrics))
 
