@@ -24,7 +24,7 @@ MACHINE=(--feature-scale 0.143 --view-scale 0.6 --anchor 0.25 --pixel 10)
 # --human-pixel keeps a pixel MSE beside MS-SSIM at α < 1 (odic/train/loss.py): 5 weighs it about
 # a tenth of what an MSE-trained CompressAI model does, enough to keep the transforms from capping
 # fidelity while MS-SSIM still decides where bits go (experiments/train/README.md §13).
-declare -A SHIPPED STEPS SHARE ARGS
+declare -A SHIPPED STEPS SHARE ARGS KEEP
 # α = 0 continues its own shipped file, a fine-tune of the α = 0.5 network on 256² crops: that
 # network (the α = 1 chain's) beat the α = 0 chain's own (128² crops, 44,600 steps) for people too
 # below about 0.9 bpp (experiments/train/README.md §19), and three 2,000-step generations at α = 0
@@ -38,8 +38,10 @@ ARGS[a0]="--alpha 0 --crop 256 --lr 5e-5 --human-pixel 20 ${SIX[*]}"
 # gained carries over and the machine term goes on top of it. Choose its generations on the held-out
 # photos with a judge it does not train with and the targets do not use (MobileNetV1-0.5,
 # experiments/selection/own_labels.py), beside Lite0's agreement. Once one ships, "1 3" here
-# continues the chain from that file.
-SHIPPED[a1]="0 3"; STEPS[a1]=2000; SHARE[a1]=1
+# continues the chain from that file. Until then the chain it has begun goes on when a new α = 0
+# file ships (KEEP): begun again at every α = 0 release, which is most sessions, its generations
+# would never add up to one that ships (experiments/train/README.md §23).
+SHIPPED[a1]="0 3"; STEPS[a1]=2000; SHARE[a1]=1; KEEP[a1]=1
 ARGS[a1]="--alpha 1 --crop 256 --lr 5e-5 ${MACHINE[*]} ${SIX[*]}"
 # α = 0.5 is a fine-tune of the shipped machine network, begun again whenever a new one ships: the
 # middle of the trade-off then inherits the α = 1 chain's training instead of needing its own (the
@@ -67,17 +69,22 @@ PY
 chain() {  # chain LADDER → runs/queue/LADDER-SHA: the chain that continues the shipped start file
   # A start file exported from a generation of this queue continues that generation's chain (the
   # manifest's lineage names the run), so the generations trained after it are not thrown away.
-  python - "$(start_file "$1")" "$RUNS" "$1" <<'PY'
+  # A ladder with KEEP set keeps the chain it has begun (the one with the most generations) when
+  # its start file is replaced, instead of beginning again from the new file.
+  python - "$(start_file "$1")" "$RUNS" "$1" "${KEEP[$1]:-}" <<'PY'
 import hashlib, sys
 from pathlib import Path
 from odic.codec import zoo
-start, runs, ladder = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+start, runs, ladder, keep = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 cards = zoo.read_records(zoo.ModelCard, start.parent)
 lineage = next((c.extra.get("lineage", []) for c in cards if c.file == start.name), [])
 source = Path(lineage[0]["run"]) if lineage else None
+begun = [run.parent / run.name.rsplit("-", 1)[0] for run in runs.glob(f"{ladder}-*-1")]
 if source is not None and source.parent.resolve() == runs.resolve() and source.name.startswith(f"{ladder}-") \
         and source.is_dir():
     print(runs / source.name.rsplit("-", 1)[0])
+elif keep and begun:
+    print(max(begun, key=lambda prefix: len(list(runs.glob(f"{prefix.name}-*")))))
 else:
     print(runs / f"{ladder}-{hashlib.sha256(start.read_bytes()).hexdigest()[:8]}")
 PY
