@@ -69,8 +69,8 @@ PY
 chain() {  # chain LADDER → runs/queue/LADDER-SHA: the chain that continues the shipped start file
   # A start file exported from a generation of this queue continues that generation's chain (the
   # manifest's lineage names the run), so the generations trained after it are not thrown away.
-  # A ladder with KEEP set keeps the chain it has begun (the one with the most generations) when
-  # its start file is replaced, instead of beginning again from the new file.
+  # A ladder with KEEP set keeps the chain it has begun (the one with the most generations, the
+  # newest of those) when its start file is replaced, instead of beginning again from the new file.
   python - "$(start_file "$1")" "$RUNS" "$1" "${KEEP[$1]:-}" <<'PY'
 import hashlib, sys
 from pathlib import Path
@@ -84,7 +84,7 @@ if source is not None and source.parent.resolve() == runs.resolve() and source.n
         and source.is_dir():
     print(runs / source.name.rsplit("-", 1)[0])
 elif keep and begun:
-    print(max(begun, key=lambda prefix: len(list(runs.glob(f"{prefix.name}-*")))))
+    print(max(begun, key=lambda p: (len(list(runs.glob(f"{p.name}-*"))), Path(f"{p}-1").stat().st_mtime)))
 else:
     print(runs / f"{ladder}-{hashlib.sha256(start.read_bytes()).hexdigest()[:8]}")
 PY
