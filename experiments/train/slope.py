@@ -5,7 +5,8 @@ machines, but every shipped network's sweeps are in git: each version of a commi
 (Kodak, imagenet-125) whose odic rows changed is one measurement, and the weights manifest of the
 same commit says how many steps that network's lineage had. For each α and metric this prints the
 BD-rate against AVIF of the same table (MS-SSIM in dB and PSNR over the common range; top-1 over
-0.1–0.5 bpp, the issue's range), and fits log(1 + BD) as a line in log2(steps) (Theil–Sen):
+0.1–0.5 bpp, the issue's range), and fits log(1 + BD) as a line in log2(steps) (Theil–Sen). Kodak's
+table also has the issue's other α = 0 target, PSNR at 1 bpp (the curve joined in log-rate):
 
     python experiments/train/slope.py > experiments/train/slope.md
 
@@ -28,14 +29,15 @@ from scipy.stats import theilslopes
 
 from odic.codec import zoo
 from odic.eval.bjontegaard import bd_rate, msssim_db
+from odic.eval.report import at_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ("odic/weights/manifest.json", "weights/manifest.json")
 MNV2 = "top1:tflite:../shared/observers/mobilenet_v2_1.0_224_quant.tflite"
-#: table → (metrics, the rate range the BD-rate is taken over).
+#: table → (metrics, the rate range the BD-rate is taken over, the bpp a PSNR column is read at).
 TABLES = {
-    "experiments/kodak/summary.csv": (["msssim", "psnr"], None),
-    "experiments/imagenet/summary.csv": (["top1:lite2", MNV2], (0.1, 0.5)),
+    "experiments/kodak/summary.csv": (["msssim", "psnr"], None, 1.0),
+    "experiments/imagenet/summary.csv": (["top1:lite2", MNV2], (0.1, 0.5), None),
 }
 ALPHAS = (0.0, 0.5, 1.0)
 
@@ -65,7 +67,7 @@ def value(metric: str, row: dict[str, str]) -> float:
 
 def measurements(table: str) -> list[dict]:
     """One row per (α, commit) at which the table's odic:α rows changed."""
-    metrics, rates = TABLES[table]
+    metrics, rates, psnr_bpp = TABLES[table]
     out, seen = [], {}
     for commit in git("log", "--reverse", "--format=%h", "--", table).split():
         rows = list(csv.DictReader(io.StringIO(git("show", f"{commit}:{table}"))))
@@ -80,6 +82,8 @@ def measurements(table: str) -> list[dict]:
             bd = {m: bd_rate([float(r["bpp"]) for r in avif], [value(m, r) for r in avif],
                              [float(r["bpp"]) for r in odic], [value(m, r) for r in odic], rates)
                   for m in metrics}
+            if psnr_bpp:
+                bd["psnr_at"] = at_rate([(float(r["bpp"]), float(r["psnr"])) for r in odic], psnr_bpp)
             out.append({"commit": commit, "alpha": alpha, "steps": steps[alpha], **bd})
     return out
 
@@ -101,15 +105,18 @@ def main() -> None:
     print("# Rate against AVIF by training: the measured slope\n")
     print("Written by `python experiments/train/slope.py` from the git history of the results tables and the"
           " weights manifest; BD-rate in % against AVIF (negative: odic needs fewer bits).\n")
-    for table, (metrics, rates) in TABLES.items():
+    for table, (metrics, rates, psnr_bpp) in TABLES.items():
         rows = measurements(table)
         span = f", over {rates[0]}–{rates[1]} bpp" if rates else ""
+        extra = [f"PSNR at {psnr_bpp:g} bpp (dB)"] if psnr_bpp else []
         print(f"## {table}{span}\n")
-        print("| commit | α | steps | " + " | ".join(m.replace(MNV2, "top1:MobileNetV2") for m in metrics) + " |")
-        print("|---|---|---|" + "---|" * len(metrics))
+        print("| commit | α | steps | " + " | ".join([m.replace(MNV2, "top1:MobileNetV2") for m in metrics] + extra)
+              + " |")
+        print("|---|---|---|" + "---|" * (len(metrics) + len(extra)))
         for r in rows:
+            at = [f"{r['psnr_at']:.2f}" if r["psnr_at"] is not None else "–"] if psnr_bpp else []
             print(f"| {r['commit']} | {r['alpha']:g} | {r['steps']:,} | "
-                  + " | ".join(f"{r[m]:+.1f}" for m in metrics) + " |")
+                  + " | ".join([f"{r[m]:+.1f}" for m in metrics] + at) + " |")
         print("\n| α | metric | points | now | per doubling of steps | doublings to 0 % |")
         print("|---|---|---|---|---|---|")
         for alpha in ALPHAS:
